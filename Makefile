@@ -1,0 +1,34 @@
+# Two commands for a fresh Debian machine with Python 3.11: `make book` and `make test`.
+# Each installs what it needs on first use (.venv with pinned packages; Debian packages as root).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: book test check lint bench system-packages clean
+
+book: $(STAMP) system-packages
+	$(PY) -m analysis build
+
+test: $(STAMP) system-packages
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m pytest
+
+check: $(STAMP)
+	$(PY) -m analysis check
+
+bench: $(STAMP) system-packages
+	$(PY) benchmarks/bench_build.py
+
+system-packages:
+	@bash scripts/system-packages.sh
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+clean:
+	rm -rf _build book/chapters book/_toc.yml

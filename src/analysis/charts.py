@@ -1,0 +1,164 @@
+"""Charts for the book: one theme, honest qualifiers, and offline rendering with a PNG for the PDF.
+
+Every chart is displayed through ``show``: its HTML draws with the site-wide vega bundle (no CDN) and its
+PNG (vl-convert) is what the LaTeX builder prints.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from analysis.source import SECTION_BY_KEY
+
+FONT = "Noto Sans CJK SC"
+PALETTE = ["#1f5f8b", "#c8553d", "#588b8b", "#f2a541", "#6b4e71", "#8c8c8c"]
+REPORT_TITLE = "《勇挑大梁 走在前列 奋力推进中国式现代化武昌实践》"
+
+# How each qualifier is drawn: the bar's opacity, the end marker and the legend's words.
+QUALIFIER_STYLE: dict[str, tuple[float, str, str]] = {
+    "exact": (1.0, "stroke", "exact 确数"),
+    "over": (0.85, "triangle-right", "lower bound 超/突破/余 (more than shown)"),
+    "at_least": (0.85, "triangle-right", "floor 以上 (at least)"),
+    "near": (0.55, "triangle-left", "just under 近 (less than shown)"),
+    "approx": (0.55, "diamond", "approximate 左右/约"),
+}
+
+
+def theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 12, "labelLimit": 300,
+                     "gridColor": "#e6e6e6"},
+            "legend": {"labelFont": FONT, "titleFont": FONT, "labelLimit": 320},
+            "title": {"font": FONT, "subtitleFont": FONT, "fontSize": 15, "anchor": "start",
+                      "subtitleColor": "#555555", "subtitleFontSize": 10},
+            "header": {"labelFont": FONT, "titleFont": FONT},
+            "text": {"font": FONT},
+            "range": {"category": PALETTE},
+            "view": {"stroke": None},
+            "background": "white",
+        }
+    }
+
+
+alt.theme.register("wuchang", enable=True)(theme)
+
+
+def source_line(*section_keys: str) -> str:
+    """The line under every chart naming the report sections its data come from."""
+    names = "、".join(SECTION_BY_KEY[k].heading for k in section_keys)
+    return f"Source: {REPORT_TITLE}, section {names}; data/indicators.csv"
+
+
+def chart_id(spec: dict) -> str:
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
+    return f"wc-chart-{digest}"
+
+
+def _script_json(spec: dict) -> str:
+    """JSON safe inside a <script> element: text from data can never close it."""
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def chart_html(spec: dict) -> str:
+    """A container and the call that draws the chart with the site-wide bundle (``_static/vega-offline.js``)."""
+    cid = chart_id(spec)
+    return (
+        f'<div id="{cid}" class="wc-chart" role="img" aria-label="chart"></div>\n'
+        '<script type="text/javascript">\n(function () {\n'
+        f'  var id = "{cid}", spec = {_script_json(spec)};\n'
+        "  function draw() {\n"
+        "    var el = document.getElementById(id);\n"
+        '    if (!window.vegaEmbed) { el.textContent = "Chart library missing: _static/vega-offline.js"; return; }\n'
+        '    vegaEmbed(el, spec, {actions: false, renderer: "svg"}).catch(function (e) {\n'
+        '      el.textContent = "Chart failed to draw: " + e;\n    });\n  }\n'
+        '  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); }\n'
+        "  else { draw(); }\n})();\n</script>"
+    )
+
+
+def chart_png(spec: dict) -> bytes:
+    return vlc.vegalite_to_png(spec, scale=2)
+
+
+class Figure:
+    """A chart as the notebook displays it: HTML for the site, PNG for the PDF, JSON spec for tests."""
+
+    def __init__(self, chart: alt.TopLevelMixin):
+        self.chart = chart
+        self.spec = chart.to_dict()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {
+            "text/html": chart_html(self.spec),
+            "image/png": base64.b64encode(chart_png(self.spec)).decode("ascii"),
+            "text/plain": f"<chart {chart_id(self.spec)}: {self.spec.get('title', {})}>",
+        }
+
+
+def show(chart: alt.TopLevelMixin) -> Figure:
+    return Figure(chart)
+
+
+def bundle_js() -> str:
+    """The site-wide script: vega, vega-lite and vega-embed, wrapped so their globals do not leak."""
+    return "(function () {\n" + vlc.javascript_bundle() + "\n})();\n"
+
+
+def _base_qualifier(qualifier: str) -> str:
+    """The qualifier that decides how a value is drawn; 预计 (expected) alone is drawn as stated."""
+    parts = [p for p in qualifier.split("+") if p != "expected"]
+    return parts[0] if parts else "exact"
+
+
+def _titled(title: str, sections: Sequence[str]) -> alt.TitleParams:
+    return alt.TitleParams(text=title, subtitle=[source_line(*sections)])
+
+
+def qualified_bars(df: pd.DataFrame, title: str, sections: Sequence[str], axis_title: str,
+                   width: int = 520) -> alt.LayerChart:
+    """Horizontal bars that keep the report's qualifiers visible.
+
+    ``df`` needs columns label, shown (value in display units), phrase, qualifier, quote, name_en.
+    A lower bound (超, 突破) ends in a right-pointing triangle, "just under" (近) in a left-pointing one,
+    an approximate value (左右) in a diamond; the bars of inexact values are lighter.
+    """
+    data = df.copy()
+    data["qual_base"] = [_base_qualifier(q) for q in data["qualifier"]]
+    data["opacity"] = data["qual_base"].map(lambda q: QUALIFIER_STYLE[q][0])
+    data["legend"] = data["qual_base"].map(lambda q: QUALIFIER_STYLE[q][2])
+    data["expected"] = data["qualifier"].str.startswith("expected").map({True: "yes (预计)", False: "no"})
+    order = list(data["label"])
+    legend_values = [QUALIFIER_STYLE[q][2] for q in QUALIFIER_STYLE if q in set(data["qual_base"])]
+    shapes = [QUALIFIER_STYLE[q][1] if QUALIFIER_STYLE[q][1] != "stroke" else "M-1,-1L1,-1L1,1L-1,1Z"
+              for q in QUALIFIER_STYLE if q in set(data["qual_base"])]
+    tooltip = [
+        alt.Tooltip("label:N", title="indicator"),
+        alt.Tooltip("name_en:N", title="English"),
+        alt.Tooltip("phrase:N", title="report says"),
+        alt.Tooltip("qualifier:N"),
+        alt.Tooltip("expected:N", title="estimate"),
+        alt.Tooltip("quote:N", title="quote"),
+    ]
+    y = alt.Y("label:N", sort=order, title=None)
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    bars = base.mark_bar(height=16, color=PALETTE[0]).encode(
+        x=alt.X("shown:Q", title=axis_title), opacity=alt.Opacity("opacity:Q", legend=None, scale=None)
+    )
+    ends = base.mark_point(filled=True, size=110, color=PALETTE[1]).encode(
+        x="shown:Q",
+        shape=alt.Shape("legend:N", title="qualifier",
+                        scale=alt.Scale(domain=legend_values, range=shapes),
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
+    )
+    labels = base.mark_text(align="left", dx=9, fontSize=11, color="#333333").encode(x="shown:Q", text="phrase:N")
+    return alt.layer(bars, ends, labels).properties(width=width, height=alt.Step(24), title=_titled(title, sections))

@@ -1,0 +1,272 @@
+"""Build the book: validate data, execute chapters (cached by content, in parallel), render, publish atomically.
+
+A chapter is re-executed exactly when its notebook, its parameters, the code in ``src/analysis`` or a data
+file it read has changed. The files a chapter read are recorded by the kernel itself (``analysis.inputs``).
+The published ``_build/html`` is replaced only after the whole build succeeded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis import chapters as chapter_list
+from analysis.errors import BookError
+from analysis.indicators import check_all
+from analysis.inputs import ENV_VAR, read_log
+from analysis.paths import BOOK, BOOK_CHAPTERS, BOOK_STATIC, BUILD, CACHE, ROOT, relative
+from analysis.params import validate
+
+CODE = ROOT / "src" / "analysis"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+STAGING = BUILD / ".staging"
+HTML = BUILD / "html"
+REPORT = BUILD / "build-report.json"
+
+
+class ChapterFailed(BookError):
+    pass
+
+
+class RenderFailed(BookError):
+    pass
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def code_hash() -> str:
+    h = hashlib.sha256()
+    for path in sorted(CODE.rglob("*.py")):
+        h.update(path.relative_to(CODE).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def params_hash(params: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class ChapterResult:
+    name: str
+    status: str  # executed | cached | failed
+    seconds: float
+    inputs: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def _cache_paths(slug: str, cache: Path) -> tuple[Path, Path]:
+    return cache / f"{slug}.json", cache / f"{slug}.ipynb"
+
+
+def cache_decision(slug: str, notebook: Path, params: dict[str, Any], cache: Path = CACHE) -> tuple[bool, str]:
+    """Whether the cached execution of a chapter is still valid, and why (for the report and the tests)."""
+    meta_path, nb_path = _cache_paths(slug, cache)
+    if not meta_path.exists() or not nb_path.exists():
+        return False, "no cached execution"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("notebook") != sha256_file(notebook):
+        return False, "notebook changed"
+    if meta.get("params") != params_hash(params):
+        return False, "parameters changed"
+    if meta.get("code") != code_hash():
+        return False, "code in src/analysis changed"
+    for rel, digest in meta.get("inputs", {}).items():
+        path = ROOT / rel
+        if not path.exists():
+            return False, f"input {rel} is gone"
+        if sha256_file(path) != digest:
+            return False, f"input {rel} changed"
+    return True, "nothing changed"
+
+
+def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], chapter: str,
+                     params_are_defaults: bool = True) -> list[Path]:
+    """Run one notebook with papermill; return the data files it read. Raises ChapterFailed naming the cell."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "reads.log"
+        os.environ[ENV_VAR] = str(log)
+        os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        try:
+            pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name="python3",
+                                progress_bar=False, cwd=str(ROOT), log_output=False)
+        except PapermillExecutionError as err:
+            cell = _cell_number(output, err.cell_index)
+            raise ChapterFailed(
+                f"chapter {chapter} failed in cell {cell} of {relative(notebook)}: {err.ename}: {err.evalue}"
+                f"\n  the executed notebook with the traceback is {relative(output)}") from None
+        finally:
+            os.environ.pop(ENV_VAR, None)
+        reads = read_log(log)
+    _show_one_parameters_cell(output, params_are_defaults)
+    return [p for p in reads if p.is_relative_to(ROOT)]
+
+
+def _show_one_parameters_cell(output: Path, params_are_defaults: bool) -> None:
+    """Readers see one parameters cell: the documented defaults, or the values this run injected."""
+    import nbformat
+
+    nb = nbformat.read(output, as_version=4)
+    hide = "injected-parameters" if params_are_defaults else "parameters"
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if hide in tags and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+    nbformat.write(nb, output)
+
+
+def _cell_number(output: Path, index: int) -> str:
+    """Cell numbers as the author sees them: 1-based, without the injected parameters cell."""
+    try:
+        nb = json.loads(output.read_text(encoding="utf-8"))
+        injected = sum(1 for c in nb["cells"][:index] if "injected-parameters" in c.get("metadata", {}).get("tags", []))
+        return f"{index + 1 - injected} (cell index {index} in the executed notebook)"
+    except (OSError, ValueError, KeyError):
+        return str(index + 1)
+
+
+def run_chapter(slug: str, given: dict[str, Any], out_dir: Path, cache: Path | None = CACHE) -> ChapterResult:
+    """Execute (or reuse) one chapter into ``out_dir``. Runs in a worker process."""
+    chapter = chapter_list.get(slug)
+    params = validate(chapter.slug, chapter.params, given)
+    start = time.perf_counter()
+    output = out_dir / f"{chapter.slug}.ipynb"
+    if cache is not None:
+        fresh, _why = cache_decision(chapter.slug, chapter.notebook, params, cache)
+        if fresh:
+            meta_path, nb_path = _cache_paths(chapter.slug, cache)
+            output.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(nb_path, output)
+            inputs = sorted(json.loads(meta_path.read_text(encoding="utf-8"))["inputs"])
+            return ChapterResult(chapter.slug, "cached", round(time.perf_counter() - start, 3), inputs)
+    try:
+        defaults = {p.name: p.default for p in chapter.params}
+        reads = execute_notebook(chapter.notebook, output, params, chapter.slug, params == defaults)
+    except ChapterFailed as err:
+        return ChapterResult(chapter.slug, "failed", round(time.perf_counter() - start, 3), [], str(err))
+    inputs = {p.relative_to(ROOT).as_posix(): sha256_file(p) for p in reads}
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        meta_path, nb_path = _cache_paths(chapter.slug, cache)
+        shutil.copyfile(output, nb_path)
+        meta = {"notebook": sha256_file(chapter.notebook), "params": params_hash(params), "code": code_hash(),
+                "inputs": inputs}
+        meta_path.write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
+    return ChapterResult(chapter.slug, "executed", round(time.perf_counter() - start, 3), sorted(inputs))
+
+
+def write_static() -> None:
+    """Generated site files: the offline chart bundle and the table of contents."""
+    from analysis.charts import bundle_js
+
+    BOOK_STATIC.mkdir(parents=True, exist_ok=True)
+    _write_if_changed(BOOK_STATIC / "vega-offline.js", bundle_js())
+    _write_if_changed(BOOK / "_toc.yml", toc_yaml())
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def toc_yaml() -> str:
+    lines = ["# Generated from src/analysis/chapters.py by the build; do not edit.", "format: jb-book",
+             "root: intro", "parts:", "  - caption: Chapters", "    chapters:"]
+    lines += [f"      - file: chapters/{c.slug}" for c in chapter_list.CHAPTERS]
+    lines += ["  - caption: About this book", "    chapters:", "      - file: method"]
+    return "\n".join(lines) + "\n"
+
+
+def render_html(log: Path) -> Path:
+    """Jupyter Book (execution off, warnings as errors) into the staging folder; returns the HTML folder."""
+    if STAGING.exists():
+        shutil.rmtree(STAGING)
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(BOOK), "--path-output", str(STAGING),
+           "--builder", "html", "-W", "-n", "--keep-going"]
+    env = {**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1700000000")}
+    with open(log, "w", encoding="utf-8") as fh:
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env, check=False)
+    if proc.returncode != 0:
+        text = ANSI.sub("", log.read_text(encoding="utf-8", errors="replace"))
+        problems = [ln for ln in text.splitlines() if re.search(r"WARNING|ERROR|[Ee]rror:", ln)][:20]
+        raise RenderFailed("Jupyter Book failed (warnings are errors):\n  " + "\n  ".join(problems or text.splitlines()[-20:])
+                           + f"\n  full log: {relative(log)}")
+    return STAGING / "_build" / "html"
+
+
+def publish(staged: Path, target: Path = HTML) -> None:
+    """Swap the new site in; the old one is removed only after the new one is in place."""
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    staged.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def say(quiet: bool, message: str) -> None:
+    if not quiet:
+        print(message, flush=True)
+
+
+def build(html: bool = True, quiet: bool = False, jobs: int | None = None) -> dict[str, Any]:
+    """The whole book. Raises BookError; the last good book stays published on any failure."""
+    t0 = time.perf_counter()
+    say(quiet, "checking data …")
+    check_all()
+    write_static()
+    if BOOK_CHAPTERS.exists():
+        shutil.rmtree(BOOK_CHAPTERS)
+    jobs = jobs or min(os.cpu_count() or 1, len(chapter_list.CHAPTERS))
+    results: list[ChapterResult] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {c.slug: pool.submit(run_chapter, c.slug, {}, BOOK_CHAPTERS) for c in chapter_list.CHAPTERS}
+        for slug, fut in futures.items():
+            res = fut.result()
+            results.append(res)
+            say(quiet, f"  {slug}: {res.status} in {res.seconds:.1f}s (elapsed {time.perf_counter() - t0:.0f}s)")
+    report: dict[str, Any] = {"chapters": [asdict(r) for r in results]}
+    failed = [r for r in results if r.status == "failed"]
+    BUILD.mkdir(exist_ok=True)
+    if failed:
+        report["seconds"] = round(time.perf_counter() - t0, 3)
+        report["status"] = "failed"
+        REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+        raise ChapterFailed("\n".join(r.error or r.name for r in failed) + _kept())
+    if html:
+        say(quiet, "rendering HTML …")
+        try:
+            staged = render_html(BUILD / "jupyter-book.log")
+        except RenderFailed as err:
+            raise RenderFailed(str(err) + _kept()) from None
+        publish(staged)
+        say(quiet, f"published {relative(HTML)}")
+    report["seconds"] = round(time.perf_counter() - t0, 3)
+    report["status"] = "ok"
+    REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    return report
+
+
+def _kept() -> str:
+    if (HTML / "index.html").exists():
+        return f"\nThe last good book is still published in {relative(HTML)}."
+    return "\nNo book was published."
