@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from analysis.errors import BookError
 
@@ -15,6 +16,12 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--html", action="store_true", help="render the HTML site (the default)")
     b.add_argument("--quiet", action="store_true")
     b.add_argument("--jobs", type=int, default=None, help="chapters executed at once (default: cores)")
+    r = sub.add_parser("run", help="one chapter with new parameters into its own folder")
+    r.add_argument("chapter", help="chapter slug or number, e.g. 01 or 01_regional_strength")
+    r.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter; repeat for several (see `list`)")
+    r.add_argument("--out", type=Path, default=None, help="output folder (default: _build/runs/<chapter>)")
+    r.add_argument("--quiet", action="store_true")
     sub.add_parser("check", help="validate all data and exit")
     sub.add_parser("list", help="chapters and their parameters")
     args = parser.parse_args(argv)
@@ -31,6 +38,20 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{c.slug}  {c.title}")
                 for p in c.params:
                     print(f"    {p.describe()}")
+        elif args.command == "run":
+            from analysis.chapters import get
+            from analysis.errors import ParameterError
+            from analysis.paths import BUILD
+            from analysis.runner import run_one
+
+            given = {}
+            for item in args.param:
+                name, sep, value = item.partition("=")
+                if not sep:
+                    raise ParameterError(f"-p {item!r}: expected NAME=VALUE")
+                given[name.strip()] = value
+            chapter = get(args.chapter)
+            run_one(chapter.slug, given, args.out or BUILD / "runs" / chapter.slug, quiet=args.quiet)
         elif args.command == "build":
             from analysis.runner import build
 

@@ -10,7 +10,7 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,12 +77,10 @@ def visit(b, base: str, page_path: str, screenshot: Path | None = None, timeout_
     page.goto(result.url, wait_until="load", timeout=timeout_ms)
     result.charts = page.locator(".wc-chart").count()
     if result.charts:
-        try:
+        with suppress(Exception):
             page.wait_for_function(
                 "() => Array.from(document.querySelectorAll('.wc-chart')).every(e => e.querySelector('svg'))",
                 timeout=timeout_ms)
-        except Exception:  # noqa: BLE001 - counted below; the test reports which ones did not draw
-            pass
     result.charts_drawn = page.evaluate(
         "() => Array.from(document.querySelectorAll('.wc-chart')).filter("
         "e => e.querySelector('svg') && e.querySelector('svg').getBoundingClientRect().width > 50).length")

@@ -15,6 +15,7 @@ class Chapter:
     title: str
     sections: tuple[str, ...]  # report section keys (analysis.source.SECTIONS) it analyses
     params: tuple[Param, ...] = ()
+    part: str = "Chapters"  # the table-of-contents part: Chapters | Appendix
 
     @property
     def notebook(self):
@@ -25,6 +26,11 @@ class Chapter:
         return BOOK_CHAPTERS / f"{self.slug}.ipynb"
 
 
+PARTS = ("Chapters", "Appendix")
+# Hand-written pages after the chapters, in book/ (without the .md suffix).
+PAGES: tuple[str, ...] = ("method",)
+
+# Reading order. Chapters are added here and nowhere else; the table of contents is generated from it.
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(
         "01_regional_strength",

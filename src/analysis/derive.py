@@ -31,7 +31,7 @@ class Interval:
 
 
 def _div(a: float, b: float) -> float:
-    if b == 0 or math.isinf(b) and math.isinf(a):
+    if b == 0 or (math.isinf(b) and math.isinf(a)):
         return math.inf
     return a / b
 

@@ -25,8 +25,8 @@ from analysis import chapters as chapter_list
 from analysis.errors import BookError
 from analysis.indicators import check_all
 from analysis.inputs import ENV_VAR, read_log
-from analysis.paths import BOOK, BOOK_CHAPTERS, BOOK_STATIC, BUILD, CACHE, ROOT, relative
 from analysis.params import validate
+from analysis.paths import BOOK, BOOK_CHAPTERS, BOOK_STATIC, BUILD, CACHE, ROOT, relative
 
 CODE = ROOT / "src" / "analysis"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -188,9 +188,15 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def toc_yaml() -> str:
     lines = ["# Generated from src/analysis/chapters.py by the build; do not edit.", "format: jb-book",
-             "root: intro", "parts:", "  - caption: Chapters", "    chapters:"]
-    lines += [f"      - file: chapters/{c.slug}" for c in chapter_list.CHAPTERS]
-    lines += ["  - caption: About this book", "    chapters:", "      - file: method"]
+             "root: intro", "parts:"]
+    for part in chapter_list.PARTS:
+        members = [c for c in chapter_list.CHAPTERS if c.part == part]
+        pages = list(chapter_list.PAGES) if part == chapter_list.PARTS[-1] else []
+        if not members and not pages:
+            continue
+        lines += [f"  - caption: {part}", "    chapters:"]
+        lines += [f"      - file: chapters/{c.slug}" for c in members]
+        lines += [f"      - file: {p}" for p in pages]
     return "\n".join(lines) + "\n"
 
 
@@ -206,8 +212,8 @@ def render_html(log: Path) -> Path:
     if proc.returncode != 0:
         text = ANSI.sub("", log.read_text(encoding="utf-8", errors="replace"))
         problems = [ln for ln in text.splitlines() if re.search(r"WARNING|ERROR|[Ee]rror:", ln)][:20]
-        raise RenderFailed("Jupyter Book failed (warnings are errors):\n  " + "\n  ".join(problems or text.splitlines()[-20:])
-                           + f"\n  full log: {relative(log)}")
+        shown = "\n  ".join(problems or text.splitlines()[-20:])
+        raise RenderFailed(f"Jupyter Book failed (warnings are errors):\n  {shown}\n  full log: {relative(log)}")
     return STAGING / "_build" / "html"
 
 
@@ -270,3 +276,24 @@ def _kept() -> str:
     if (HTML / "index.html").exists():
         return f"\nThe last good book is still published in {relative(HTML)}."
     return "\nNo book was published."
+
+
+def run_one(slug: str, given: dict[str, Any], out_dir: Path, quiet: bool = False) -> tuple[ChapterResult, Path]:
+    """One chapter with an analyst's parameters into its own folder: executed notebook and standalone page.
+
+    The published book and the build cache are not touched.
+    """
+    from analysis.standalone import write_standalone
+
+    chapter = chapter_list.get(slug)
+    validate(chapter.slug, chapter.params, given)  # before anything runs
+    check_all()
+    t0 = time.perf_counter()
+    say(quiet, f"running {slug} into {out_dir} …")
+    result = run_chapter(slug, given, out_dir, cache=None)
+    if result.status == "failed":
+        raise ChapterFailed(result.error or slug)
+    page = write_standalone(out_dir / f"{result.name}.ipynb", out_dir / f"{result.name}.html")
+    say(quiet, f"done in {time.perf_counter() - t0:.1f}s: {page}")
+    return result, page
+
