@@ -86,6 +86,36 @@ def chart_html(spec: dict) -> str:
     )
 
 
+def chart_data(spec: dict) -> pd.DataFrame:
+    """Exactly the rows the chart draws (all its inline datasets), with the chart's source line."""
+    frames = []
+    for name, rows in sorted(spec.get("datasets", {}).items()):
+        flat = [{**r.get("properties", {}), **{k: v for k, v in r.items() if k not in ("geometry", "properties",
+                                                                                      "type")}}
+                if isinstance(r, dict) else {"value": r} for r in rows]
+        frame = pd.DataFrame(flat)
+        frame.insert(0, "dataset", name)
+        frames.append(frame)
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    data["source"] = " ".join(_subtitles(spec)) or REPORT_TITLE
+    return data
+
+
+def _subtitles(spec: dict) -> list[str]:
+    title = spec.get("title", {})
+    sub = title.get("subtitle", []) if isinstance(title, dict) else []
+    return [s for s in ([sub] if isinstance(sub, str) else sub) if s.startswith("Source")]
+
+
+def data_link(spec: dict) -> str:
+    """A download of the chart's data as UTF-8 CSV, embedded in the page (no separate file to go stale)."""
+    csv_bytes = chart_data(spec).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    payload = base64.b64encode(csv_bytes).decode("ascii")
+    name = f"{chart_id(spec)}.csv"
+    return (f'<p class="wc-data"><a download="{name}" href="data:text/csv;charset=utf-8;base64,{payload}">'
+            f"Download the data of this chart (CSV, {len(csv_bytes):,} bytes)</a></p>")
+
+
 def chart_png(spec: dict) -> bytes:
     return vlc.vegalite_to_png(spec, scale=2)
 
@@ -99,7 +129,7 @@ class Figure:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         return {
-            "text/html": chart_html(self.spec),
+            "text/html": chart_html(self.spec) + data_link(self.spec),
             "image/png": base64.b64encode(chart_png(self.spec)).decode("ascii"),
             "text/plain": f"<chart {chart_id(self.spec)}: {self.spec.get('title', {})}>",
         }

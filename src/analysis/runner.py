@@ -33,6 +33,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 STAGING = BUILD / ".staging"
 HTML = BUILD / "html"
 REPORT = BUILD / "build-report.json"
+DATA_ARCHIVE = "wuchang-book-data.zip"  # in book/_static; the intro page links to it
 
 
 class ChapterFailed(BookError):
@@ -178,7 +179,28 @@ def write_static() -> None:
 
     BOOK_STATIC.mkdir(parents=True, exist_ok=True)
     _write_if_changed(BOOK_STATIC / "vega-offline.js", bundle_js())
+    write_data_archive(BOOK_STATIC / DATA_ARCHIVE)
     _write_if_changed(BOOK / "_toc.yml", toc_yaml())
+
+
+def write_data_archive(target: Path) -> None:
+    """All of data/ (with its READMEs and schema) as one zip; fixed timestamps keep it byte-identical."""
+    import zipfile
+
+    from analysis.paths import DATA
+
+    files = sorted(p for p in DATA.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    tmp = target.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in files:
+            info = zipfile.ZipInfo(f"data/{path.relative_to(DATA).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, path.read_bytes())
+    if target.exists() and target.read_bytes() == tmp.read_bytes():
+        tmp.unlink()
+    else:
+        tmp.replace(target)
 
 
 def _write_if_changed(path: Path, text: str) -> None:

@@ -1,0 +1,113 @@
+"""End to end: build the book from a clean copy, open every page offline in Chromium, then rebuild.
+
+The tests run in file order on one copy: cold build, pages in the browser, no-op rebuild, a changed data
+file, a failing chapter.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from project_copy import ROOT, copy_project, run_cli
+
+from analysis.chapters import CHAPTERS
+
+pytestmark = pytest.mark.e2e
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    proj = copy_project(tmp_path_factory.mktemp("book"))
+    result = run_cli(proj, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return proj
+
+
+def report(project: Path) -> dict:
+    return json.loads((project / "_build" / "build-report.json").read_text(encoding="utf-8"))
+
+
+def test_cold_build_publishes_every_chapter(project: Path) -> None:
+    html = project / "_build" / "html"
+    assert (html / "index.html").exists()
+    for chapter in CHAPTERS:
+        assert (html / "chapters" / f"{chapter.slug}.html").exists(), chapter.slug
+    rep = report(project)
+    assert rep["status"] == "ok" and rep["seconds"] > 0
+    assert {c["name"] for c in rep["chapters"]} == {c.slug for c in CHAPTERS}
+    for c in rep["chapters"]:
+        assert c["status"] == "executed"
+        assert "data/indicators.csv" in c["inputs"], c  # recorded by the kernel, not declared by hand
+
+
+def test_site_loads_nothing_from_other_hosts_and_every_chart_draws(project: Path) -> None:
+    from analysis.browser import browser, serve, visit
+
+    html = project / "_build" / "html"
+    pages = sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                   if "_static" not in p.parts and "http-equiv=\"Refresh\"" not in p.read_text(encoding="utf-8"))
+    if SCREENSHOTS.exists():
+        shutil.rmtree(SCREENSHOTS)
+    chapter_pages = {f"chapters/{c.slug}.html" for c in CHAPTERS if c.part == "Chapters"}
+    with serve(html) as base, browser() as b:
+        for page in pages:
+            shot = SCREENSHOTS / (page.replace("/", "_").removesuffix(".html") + ".png")
+            v = visit(b, base, page, shot if page not in ("genindex.html", "search.html") else None)
+            assert v.blocked == [], f"{page} requested other hosts: {v.blocked}"
+            assert v.console_errors == [], f"{page}: {v.console_errors}"
+            assert v.charts_drawn == v.charts, f"{page}: {v.charts_drawn} of {v.charts} charts drawn"
+            assert v.cjk_font, f"{page}: the CJK font is not available"
+            if page in chapter_pages:
+                assert v.charts >= 3, f"{page} has {v.charts} charts"
+
+
+def test_static_html_references_no_other_host(project: Path) -> None:
+    html = project / "_build" / "html"
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for marker in ('src="http', "src='http", 'href="https://fonts', "cdn.jsdelivr", "unpkg.com/vega"):
+            assert marker not in text, f"{page.relative_to(html)} contains {marker}"
+
+
+def test_noop_rebuild_executes_nothing(project: Path) -> None:
+    result = run_cli(project, "build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert {c["status"] for c in report(project)["chapters"]} == {"cached"}
+
+
+def test_changed_data_file_reexecutes_exactly_its_readers(project: Path) -> None:
+    chapters = report(project)["chapters"]
+    readers: dict[str, set[str]] = {}
+    for c in chapters:
+        for path in c["inputs"]:
+            readers.setdefault(path, set()).add(c["name"])
+    # The file with the fewest readers shows selectivity best.
+    path, expected = min(readers.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    target = project / path
+    target.write_bytes(target.read_bytes() + b"\n")  # a content change that keeps the file valid
+    result = run_cli(project, "build", "--quiet")
+    assert result.returncode == 0, result.stderr
+    executed = {c["name"] for c in report(project)["chapters"] if c["status"] == "executed"}
+    assert executed == expected, f"changed {path}: executed {executed}, expected {expected}"
+
+
+def test_failing_chapter_names_cell_and_keeps_last_good_book(project: Path) -> None:
+    index = project / "_build" / "html" / "index.html"
+    before = index.read_bytes()
+    chapter = CHAPTERS[-1] if CHAPTERS[-1].part == "Chapters" else CHAPTERS[0]
+    nb_path = project / "notebooks" / f"{chapter.slug}.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('deliberate failure for the test')"))
+    nbformat.write(nb, nb_path)
+    result = run_cli(project, "build")
+    assert result.returncode != 0
+    assert chapter.slug in result.stderr and "cell" in result.stderr
+    assert "deliberate failure for the test" in result.stderr
+    assert "last good book is still published" in result.stderr
+    assert index.read_bytes() == before
+    assert report(project)["status"] == "failed"
