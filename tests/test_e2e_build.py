@@ -12,9 +12,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from project_copy import ROOT, copy_project, run_cli
 
 from analysis.chapters import CHAPTERS
+from analysis.paths import ROOT
+from analysis.snapshot import copy_project, run_cli
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = ROOT / "_build" / "screenshots"

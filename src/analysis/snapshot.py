@@ -1,4 +1,4 @@
-"""A clean copy of the project (tracked and new, non-ignored files) for end-to-end builds.
+"""A clean copy of the project (tracked and new, non-ignored files), for end-to-end tests and benchmarks.
 
 The copy reuses the project's virtual environment; PYTHONPATH points the build and its kernels at the
 copy's own ``src`` so nothing of the working tree is touched.
@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from analysis.paths import ROOT
 
 
 def copy_project(target: Path) -> Path:
@@ -27,7 +27,10 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def project_env(project: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(project / "src")}
+
+
 def run_cli(project: Path, *args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(project / "src")}
-    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=project, env=env, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=project, env=project_env(project),
+                          capture_output=True, text=True, timeout=timeout, check=False)
