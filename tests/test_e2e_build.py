@@ -112,3 +112,18 @@ def test_failing_chapter_names_cell_and_keeps_last_good_book(project: Path) -> N
     assert "last good book is still published" in result.stderr
     assert index.read_bytes() == before
     assert report(project)["status"] == "failed"
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path_factory) -> None:
+    """Determinism: two clean copies of the same tree, in different folders, build to the same bytes."""
+    first = copy_project(tmp_path_factory.mktemp("again1"))
+    second = copy_project(tmp_path_factory.mktemp("again2"))
+    for proj in (first, second):
+        result = run_cli(proj, "build", "--quiet")
+        assert result.returncode == 0, result.stderr
+    a, b = first / "_build" / "html", second / "_build" / "html"
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert files_a == files_b
+    differing = [str(f) for f in files_a if (a / f).read_bytes() != (b / f).read_bytes()]
+    assert differing == [], f"{len(differing)} files differ, e.g. {differing[:5]}"

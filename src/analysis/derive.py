@@ -36,8 +36,10 @@ def _div(a: float, b: float) -> float:
     return a / b
 
 
-def interval(value: float, qualifier: str, tolerance: float = APPROX_TOLERANCE) -> Interval:
+def interval(value: float, qualifier: str, tolerance: float = APPROX_TOLERANCE, unit: str = "") -> Interval:
     quals = parse_qualifier(qualifier)
+    if unit in ("class", "rank") and ("over" in quals or "at_least" in quals):
+        return Interval(1, value)  # "Ⅲ类以上": class Ⅲ or better, i.e. a class number of at most 3
     if "over" in quals or "at_least" in quals:
         return Interval(value, math.inf)
     if "near" in quals:
@@ -131,3 +133,20 @@ def table(derived: list[Derived]):
             "inputs": [", ".join(d.inputs) for d in derived],
         }
     ), "Derived figures: formula and what the qualifiers of the inputs allow")
+
+
+def implied_base(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, level: str, multiple: str, *,
+                 unit_factor: float, unit: str, formula: str, per_unit: float = 1.0,
+                 rounding: float = 0.0) -> Derived:
+    """The base a level is a stated multiple of: level / multiple.
+
+    "612家, 为去年的1.5倍" gives last year's 408; "116部, 占武汉市40%" gives Wuhan's 290 (``per_unit=0.01``
+    turns a percent share into a multiple). ``rounding`` is the half-width, in the multiple's own units, of the
+    rounding the report may have applied (1.5倍 to one decimal: 0.05), which widens the bounds.
+    """
+    a, m = ind.loc[level], ind.loc[multiple]
+    value = a["value"] / (m["value"] * per_unit) / unit_factor
+    mi = interval(m["value"], m["qualifier"])
+    mi = Interval(max(mi.lo - rounding, 0.0) * per_unit, (mi.hi + rounding) * per_unit)
+    bounds = (interval(a["value"], a["qualifier"]) / mi).scale(1 / unit_factor)
+    return Derived(key, name_en, name_zh, value, unit, formula, bounds, (level, multiple))

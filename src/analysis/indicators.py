@@ -72,8 +72,14 @@ def read_csv_rows(path: Path, columns: tuple[Column, ...]) -> tuple[list[tuple[i
     if not text.strip():
         return [], [Problem(name, None, None, "file is empty; expected a header row and data rows")]
     record_read(path)
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader)
+    # newline="": CR, LF and CRLF line ends read alike, and a quoted field may hold a line break.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records = [(reader.line_num, record) for record in reader]
+    except csv.Error as err:
+        return [], [Problem(name, reader.line_num, None, f"not readable as CSV ({err}); expected comma-separated "
+                            "fields, text with commas or line breaks inside double quotes")]
+    header = records[0][1]
     expected = [c.name for c in columns]
     if header != expected:
         missing = [c for c in expected if c not in header]
@@ -89,8 +95,7 @@ def read_csv_rows(path: Path, columns: tuple[Column, ...]) -> tuple[list[tuple[i
                             f"({'; '.join(detail)})")]
     rows = []
     problems = []
-    for record in reader:
-        line = reader.line_num
+    for line, record in records[1:]:
         if not record:
             continue
         if len(record) != len(expected):
@@ -145,7 +150,7 @@ def _validate_indicator(line: int, row: dict[str, str], report: Report, name: st
         bad("quote", str(err))
         return out
     if not math.isclose(q.value, value, rel_tol=1e-9) and not (q.unit is None and _unit_free_match(q, value)):
-        bad("value", f"found {row['value']}; the quote {row['quote']!r} says {q.value:g} {q.unit or ''}".rstrip())
+        bad("value", f"found {row['value']}; the quote {row['quote']!r} says {q.value:.15g} {q.unit or ''}".rstrip())
     if q.unit and q.unit != row["unit"] and not (q.unit == "count" and row["unit"] in ("persons", "rank")):
         bad("unit", f"found {row['unit']!r}; the quote {row['quote']!r} is in {q.unit!r}")
     stated = q.qualifiers - {"expected"}
@@ -156,6 +161,9 @@ def _validate_indicator(line: int, row: dict[str, str], report: Report, name: st
         bad("qualifier", f"says 'expected' but no 预计 governs the sentence {sentence!r}")
     if "expected" in q.qualifiers and "expected" not in qualifiers:
         bad("qualifier", f"lacks 'expected' though the quote {row['quote']!r} says 预计")
+    elif ("expected" not in qualifiers and row["kind"] in ("level", "growth")
+          and "预计" in sentence[: max(sentence.find(row["quote"]), 0)]):
+        bad("qualifier", f"lacks 'expected' though 预计 governs the sentence {sentence!r}")
     return out
 
 

@@ -44,7 +44,7 @@ WORDS: dict[str, tuple[float, str, str, frozenset[str]]] = {
 QUALIFIERS = ("exact", "approx", "over", "near", "expected", "at_least")
 BEFORE = [("超过", "over"), ("突破", "over"), ("不低于", "at_least"), ("超", "over"), ("逾", "over"),
           ("近", "near"), ("约", "approx")]
-AFTER = [("左右", "approx"), ("以上", "over"), ("以内", "at_most")]
+AFTER = [("左右", "approx"), ("以上", "over")]
 
 _TOKEN = re.compile(
     r"(?P<ordinal>第)?(?P<num>[0-9]+(?:\.[0-9]+)?|[〇零一二两三四五六七八九十百千]+|[ⅠⅡⅢⅣⅤⅥ])"

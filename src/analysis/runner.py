@@ -116,12 +116,16 @@ def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], chapt
         finally:
             os.environ.pop(ENV_VAR, None)
         reads = read_log(log)
-    _show_one_parameters_cell(output, params_are_defaults)
+    _finish_notebook(output, params_are_defaults)
     return [p for p in reads if p.is_relative_to(ROOT)]
 
 
-def _show_one_parameters_cell(output: Path, params_are_defaults: bool) -> None:
-    """Readers see one parameters cell: the documented defaults, or the values this run injected."""
+def _finish_notebook(output: Path, params_are_defaults: bool) -> None:
+    """Make the executed notebook what readers should see, and the same on every run.
+
+    Readers see one parameters cell: the documented defaults, or the values this run injected.
+    Execution timestamps and durations are dropped so that two builds of one commit are byte-identical.
+    """
     import nbformat
 
     nb = nbformat.read(output, as_version=4)
@@ -130,6 +134,11 @@ def _show_one_parameters_cell(output: Path, params_are_defaults: bool) -> None:
         tags = cell.get("metadata", {}).get("tags", [])
         if hide in tags and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    pm_meta = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        pm_meta.pop(key, None)
     nbformat.write(nb, output)
 
 

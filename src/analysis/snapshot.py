@@ -6,16 +6,31 @@ copy's own ``src`` so nothing of the working tree is touched.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 from analysis.paths import ROOT
 
 
-def copy_project(target: Path) -> Path:
+def copy_project(target: Path, ref: str | None = None) -> Path:
+    """Copy the working tree (tracked and new files git does not ignore) or, with ``ref``, a commit.
+
+    ``ref`` defaults to the environment variable BOOK_SNAPSHOT_REF, so a test run can pin the copy to a
+    commit (e.g. HEAD) while the working tree holds unfinished work.
+    """
+    ref = ref or os.environ.get("BOOK_SNAPSHOT_REF")
+    target.mkdir(parents=True, exist_ok=True)
+    if ref:
+        archive = subprocess.run(["git", "archive", "--format=tar", ref], cwd=ROOT, check=True,
+                                 capture_output=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(target, filter="data")
+        return target
     files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True,
                            capture_output=True).stdout.decode().split("\0")
     for rel in filter(None, files):

@@ -149,7 +149,9 @@ def _near_miss(report: Report, quote: str) -> str:
         i = report.text.find(quote[:n])
         if i >= 0:
             found = report.text[i : i + len(quote) + 2]
-            return f"; its first {n} characters are, followed by {found[n:]!r} rather than {quote[n:]!r}"
+            where = report.paragraph_at(i).index + 1
+            return (f"; its first {n} characters are in paragraph {where}, followed by {found[n:]!r} "
+                    f"rather than {quote[n:]!r}")
     return ""
 
 

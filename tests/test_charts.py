@@ -1,0 +1,134 @@
+"""Charts and tables as the book shows them: data cannot break out of the page, ids are stable, the PDF gets
+a real PNG, the theme names the CJK font and qualifiers stay visible."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from analysis import charts
+from analysis.tables import Table, chart_frame, indicator_table
+
+HOSTILE = ["</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<!-- x", "a & b", "</SCRIPT >"]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def hostile_chart(labels=HOSTILE) -> alt.Chart:
+    data = pd.DataFrame({"label": labels, "value": range(1, len(labels) + 1)})
+    return alt.Chart(data).mark_bar().encode(
+        x="value:Q", y="label:N", tooltip=["label:N", "value:Q"]
+    ).properties(title=alt.TitleParams("</script>标题", subtitle=[charts.source_line("review-1")]))
+
+
+def embedded_spec(page: str) -> dict:
+    """The JSON between ``spec = `` and the end of its statement, as the browser would parse it."""
+    m = re.search(r"spec = (\{.*\});\n  function draw", page, re.S)
+    assert m, page[:300]
+    return json.loads(m.group(1))
+
+
+def test_chart_html_data_cannot_close_the_script():
+    spec = hostile_chart().to_dict()
+    page = charts.chart_html(spec)
+    script = page[page.index("<script") :]
+    # exactly one script element, and nothing from the data opens or closes a tag
+    assert script.lower().count("</script") == 1 and script.rstrip().endswith("</script>")
+    assert page.lower().count("<script") == 1
+    body = script[len('<script type="text/javascript">') : -len("</script>")]
+    assert "<" not in body and ">" not in body
+    assert "<img" not in page and "<!--" not in page
+
+
+def test_escaped_json_still_carries_the_data_exactly():
+    spec = hostile_chart().to_dict()
+    assert embedded_spec(charts.chart_html(spec)) == spec
+    rows = next(iter(spec["datasets"].values()))
+    assert [r["label"] for r in rows] == HOSTILE
+
+
+def test_chart_ids_are_deterministic():
+    a, b = hostile_chart().to_dict(), hostile_chart().to_dict()
+    assert charts.chart_id(a) == charts.chart_id(b)
+    assert re.fullmatch(r"wc-chart-[0-9a-f]{12}", charts.chart_id(a))
+    assert charts.chart_id({"a": 1, "b": [2]}) == charts.chart_id({"b": [2], "a": 1})
+    other = hostile_chart([*HOSTILE[:-1], "changed"]).to_dict()
+    assert charts.chart_id(other) != charts.chart_id(a)
+    page = charts.chart_html(a)
+    assert page.count(charts.chart_id(a)) == 2  # the container and the script that fills it
+
+
+def test_figure_mimebundle_holds_html_and_a_valid_png():
+    figure = charts.show(hostile_chart())
+    bundle = figure._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+    page = bundle["text/html"]
+    assert page.startswith(charts.chart_html(figure.spec))
+    assert page.lower().count("</script") == 1 and "<img" not in page  # whatever follows the chart is escaped too
+    png = base64.b64decode(bundle["image/png"], validate=True)
+    assert png.startswith(PNG_SIGNATURE)
+    assert png[12:16] == b"IHDR"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width > 100 and height > 50
+    assert bundle["text/plain"].startswith(f"<chart {charts.chart_id(figure.spec)}: ")
+
+
+def test_theme_names_the_cjk_font():
+    config = charts.theme()["config"]
+    assert charts.FONT == "Noto Sans CJK SC"
+    assert config["font"] == charts.FONT
+    for part in ("axis", "legend", "header"):
+        assert config[part]["labelFont"] == config[part]["titleFont"] == charts.FONT
+    assert config["title"]["font"] == config["title"]["subtitleFont"] == charts.FONT
+    assert alt.theme.active == "wuchang"
+    assert hostile_chart().to_dict()["config"]["font"] == charts.FONT
+
+
+def test_source_line_names_the_report_and_sections():
+    assert charts.source_line("review-1", "outlook-1") == (
+        "Source: 《勇挑大梁 走在前列 奋力推进中国式现代化武昌实践》, section 区域实力持续巩固、"
+        "坚持夯基固本 着力增强发展基础支撑; data/indicators.csv"
+    )
+    with pytest.raises(KeyError):
+        charts.source_line("review-9")
+
+
+def test_qualified_bars_never_draw_a_bound_as_exact():
+    from analysis.indicators import load_indicators
+
+    ind = load_indicators()
+    ids = ["gdp_2023", "tourism_revenue_2023", "gdp_growth_2023", "retail_sales_growth_2023"]
+    frame = chart_frame(ind, ids)
+    spec = charts.qualified_bars(frame, "t", ["review-1"], "x").to_dict()
+    rows = {r["id"]: r for r in next(iter(spec["datasets"].values()))}
+    assert rows["gdp_2023"]["qual_base"] == "over" and rows["gdp_2023"]["opacity"] < 1
+    assert rows["tourism_revenue_2023"]["qual_base"] == "near"
+    assert rows["gdp_growth_2023"]["qual_base"] == "approx" and rows["gdp_growth_2023"]["expected"] == "yes (预计)"
+    assert rows["retail_sales_growth_2023"]["qual_base"] == "exact" and rows["retail_sales_growth_2023"]["opacity"] == 1
+    assert rows["gdp_2023"]["phrase"] == "突破1900亿元" and rows["gdp_2023"]["shown"] == 1900
+    shape = spec["layer"][1]["encoding"]["shape"]["scale"]
+    assert shape["domain"] == [charts.QUALIFIER_STYLE[q][2] for q in ("exact", "over", "near", "approx")]
+    assert shape["range"][1:] == ["triangle-right", "triangle-left", "diamond"]
+    assert spec["title"]["subtitle"] == [charts.source_line("review-1")]
+
+
+def test_table_html_escapes_data():
+    table = Table(pd.DataFrame({"名称 name": ["武昌\nWuchang", HOSTILE[0]], "v": [HOSTILE[1], "a & b"]}), "<b>cap</b>")
+    page = table._repr_html_()
+    assert "<script" not in page and "<img" not in page and "<b>" not in page
+    assert html.escape(HOSTILE[0]) in page and "a &amp; b" in page
+    assert "<td>武昌<br>Wuchang</td>" in page  # the one line break a cell may hold
+
+
+def test_indicator_table_shows_quote_and_paragraph():
+    from analysis.indicators import load_indicators
+
+    frame = indicator_table(load_indicators(), ids=["deposits_loans_2023"]).to_frame()
+    row = frame.iloc[0]
+    assert row["quote 原文"] == "“超2.2万亿元”"
+    assert (row["report says"], row["qualifier"], row["¶"]) == ("超2.2万亿元", "over", "12")
