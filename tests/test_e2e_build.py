@@ -6,6 +6,8 @@ file, a failing chapter.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -75,6 +77,29 @@ def test_static_html_references_no_other_host(project: Path) -> None:
             assert marker not in text, f"{page.relative_to(html)} contains {marker}"
 
 
+def test_internal_links_resolve(project: Path) -> None:
+    """Every local href/src of every page points at a file of the site (anchors checked within pages)."""
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    html = project / "_build" / "html"
+    broken = []
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for link in re.findall(r'(?:href|src)="([^"]+)"', text):
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith(("#", "mailto:", "data:", "javascript:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not target.exists():
+                broken.append(f"{page.relative_to(html)} -> {link}")
+            elif parts.fragment and target.suffix == ".html":
+                ids = set(re.findall(r'id="([^"]+)"', target.read_text(encoding="utf-8")))
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{page.relative_to(html)} -> {link} (no such anchor)")
+    assert broken == []
+
+
 def test_noop_rebuild_executes_nothing(project: Path) -> None:
     result = run_cli(project, "build", "--quiet")
     assert result.returncode == 0, result.stderr
@@ -127,3 +152,19 @@ def test_two_clean_builds_are_byte_identical(tmp_path_factory) -> None:
     assert files_a == files_b
     differing = [str(f) for f in files_a if (a / f).read_bytes() != (b / f).read_bytes()]
     assert differing == [], f"{len(differing)} files differ, e.g. {differing[:5]}"
+
+
+def test_bad_data_stops_the_build_before_any_chapter_and_keeps_the_book(project: Path) -> None:
+    index = project / "_build" / "html" / "index.html"
+    before = index.read_bytes()
+    table = project / "data" / "indicators.csv"
+    rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"))))
+    rows[1][rows[0].index("value")] = "not-a-number"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    table.write_text(out.getvalue(), encoding="utf-8")
+    result = run_cli(project, "build")
+    assert result.returncode != 0
+    assert "data/indicators.csv:2: column 'value'" in result.stderr, result.stderr
+    assert "executed" not in result.stdout
+    assert index.read_bytes() == before
