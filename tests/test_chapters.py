@@ -1,0 +1,84 @@
+"""Every chapter is a real chapter: parameters declared once, its sections named, charts with source lines,
+and no number typed into its prose."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbformat
+import pytest
+
+from analysis.chapters import CHAPTERS, PAGES
+from analysis.paths import BOOK
+from analysis.source import SECTIONS
+
+CHAPTER_IDS = [c.slug for c in CHAPTERS]
+# In prose: glue roles, inline code, links and MyST roles are not typed numbers; years are labels.
+NOT_PROSE = re.compile(r"\{[a-z:]+\}`[^`]*`|`[^`]*`|\]\([^)]*\)|\(\w[\w.-]*\)=")
+TYPED_NUMBER = re.compile(r"(?<![\w.])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*")
+
+
+def notebook(chapter) -> nbformat.NotebookNode:
+    return nbformat.read(chapter.notebook, as_version=4)
+
+
+def test_every_report_section_is_analysed_by_a_chapter() -> None:
+    covered = {key for c in CHAPTERS for key in c.sections}
+    missing = [s.heading for s in SECTIONS if s.key not in covered]
+    assert missing == [], f"sections without a chapter: {missing}"
+
+
+def test_chapter_slugs_are_unique_and_pages_exist() -> None:
+    assert len(set(CHAPTER_IDS)) == len(CHAPTER_IDS)
+    for page in PAGES:
+        assert (BOOK / f"{page}.md").exists(), page
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=CHAPTER_IDS)
+def test_notebook_is_committed_without_outputs(chapter) -> None:
+    nb = notebook(chapter)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"cell {i + 1} has outputs"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=CHAPTER_IDS)
+def test_parameters_cell_matches_the_declaration(chapter) -> None:
+    cells = [c for c in notebook(chapter).cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1, "exactly one cell tagged 'parameters'"
+    values = {}
+    for node in ast.parse(cells[0].source).body:
+        assert isinstance(node, ast.Assign) and len(node.targets) == 1, "plain assignments only (papermill)"
+        values[node.targets[0].id] = ast.literal_eval(node.value)
+    declared = {p.name: p.default for p in chapter.params}
+    assert values == declared
+    for line in cells[0].source.splitlines():
+        if "=" in line:
+            assert "#" in line, f"parameter without a comment saying what it means: {line}"
+
+
+@pytest.mark.parametrize("chapter", [c for c in CHAPTERS if c.part == "Chapters"], ids=lambda c: c.slug)
+def test_chapter_names_its_sections_and_shows_charts(chapter) -> None:
+    nb = notebook(chapter)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for key in chapter.sections:
+        heading = next(s.heading for s in SECTIONS if s.key == key)
+        assert heading in markdown, f"the chapter does not name section {heading}"
+    assert len(re.findall(r"\bshow\(", code)) >= 3, "at least three charts"
+    assert "source_line(" in code or "qualified_bars(" in code, "charts carry a source line"
+    assert "indicator_table(" in code, "a table of the chapter's indicators with their quotes"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=CHAPTER_IDS)
+def test_no_number_typed_into_prose(chapter) -> None:
+    for i, cell in enumerate(notebook(chapter).cells):
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.lstrip().startswith("|") or line.lstrip().startswith("#"):
+                continue  # headings are labels; table rows are checked by their own sources
+            prose = NOT_PROSE.sub("", line)
+            found = TYPED_NUMBER.findall(prose)
+            assert not found, f"markdown cell {i + 1} types {found} in: {line.strip()}"
