@@ -36,7 +36,9 @@ def _div(a: float, b: float) -> float:
     return a / b
 
 
-def interval(value: float, qualifier: str, tolerance: float = APPROX_TOLERANCE, unit: str = "") -> Interval:
+def interval(value: float, qualifier: str, tolerance: float | None = None, unit: str = "") -> Interval:
+    # Read at call time, so a chapter's approx_tolerance parameter (set on the module) takes effect.
+    tolerance = APPROX_TOLERANCE if tolerance is None else tolerance
     quals = parse_qualifier(qualifier)
     if unit in ("class", "rank") and ("over" in quals or "at_least" in quals):
         return Interval(1, value)  # "Ⅲ类以上": class Ⅲ or better, i.e. a class number of at most 3
