@@ -1,0 +1,228 @@
+"""The outlook as commitments: the segmentation rule on its cases and on the whole outlook, verbs, the
+measurability classes, the context series loader and the word statistics."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis import commitments as cm
+from analysis.errors import DataError
+from analysis.indicators import load_indicators
+
+NAMES = ("华中金融城", "斗级营", "武昌湾路网", "得胜桥千年古陆路网", "铁四院", "武汉碳清算所")
+
+
+def texts(body: str, names: tuple[str, ...] = NAMES) -> list[str]:
+    return [s.text for s in cm.segment(body, names)]
+
+
+@pytest.fixture(scope="module")
+def table(report) -> pd.DataFrame:
+    return cm.commitments(report, load_indicators(), cm.read_userdict())
+
+
+# --- segmentation ---------------------------------------------------------------------------------------
+
+def test_subheading_is_split_off():
+    assert cm.split_subheading("做强主导产业。坚持以总部经济为引领") == ("做强主导产业", 7)
+    assert cm.split_subheading("坚持以总部经济为引领,持续推进") == (None, 0)
+    assert cm.split_subheading("三个字。后文")[0] is None  # shorter than 4 characters is not a sub-heading
+
+
+def test_every_outlook_paragraph_has_a_subheading(report):
+    paragraphs = [p for p in report.paragraphs if p.role == "body" and p.section in cm.OUTLOOK]
+    assert len(paragraphs) == 15
+    for p in paragraphs:
+        heading, _ = cm.split_subheading(p.text)
+        assert heading and 4 <= len(heading) <= 8, p.text[:12]
+
+
+def test_commas_and_sentence_marks_cut_and_verb_lists_split_at_dunhao():
+    assert texts("持续新建微循环道路、打通断头路,着力提升新增停车位和充电桩。") == [
+        "持续新建微循环道路", "打通断头路", "着力提升新增停车位和充电桩"]
+    assert texts("华中金融城启动重要节点提档升级;斗级营全面开放运营。") == [
+        "华中金融城启动重要节点提档升级", "斗级营全面开放运营"]
+
+
+def test_verbless_pieces_continue_the_clause_before():
+    body = "开展新建楼宇精准招商,存量楼宇腾笼换鸟,楼宇服务配套升级和营商环境品质提升“四个行动”。"
+    assert texts(body) == [body[:-1]]
+    assert texts("提高基层卫生服务水平,让居民享有家门口的优质医疗服务。") == [
+        "提高基层卫生服务水平,让居民享有家门口的优质医疗服务"]
+
+
+def test_frames_join_the_clause_after_them():
+    segs = cm.segment("聚焦碳交易服务、碳资产管理等五个方向,加速推动武汉碳清算所落地,依托曦光大厦推动园区扩容。", NAMES)
+    assert [s.text for s in segs] == ["聚焦碳交易服务、碳资产管理等五个方向,加速推动武汉碳清算所落地",
+                                      "依托曦光大厦推动园区扩容"]
+    assert segs[0].text[segs[0].body - segs[0].start:].startswith("加速推动")
+    assert texts("围绕打造全省北斗产业的核心承载地,推动中科、武大智谷建设成型。") == [
+        "围绕打造全省北斗产业的核心承载地,推动中科、武大智谷建设成型"]
+
+
+def test_dunhao_is_not_cut_in_noun_lists_quotes_or_attributes():
+    assert texts("启动得胜桥千年古陆路网规划、武昌湾路网建设。") == ["启动得胜桥千年古陆路网规划、武昌湾路网建设"]
+    assert texts("组织开展“政企面对面、亲清武昌”系列恳谈会,推进改革。") == [
+        "组织开展“政企面对面、亲清武昌”系列恳谈会", "推进改革"]
+    assert texts("打造软件集聚区、推动转化。") == ["打造软件集聚区", "推动转化"]
+    assert texts("打造软件集聚区、推动转化的发展生态。") == ["打造软件集聚区、推动转化的发展生态"]
+
+
+def test_segments_cover_every_outlook_character_once(report):
+    """Segmentation loses nothing and doubles nothing: only the cut marks fall between segments."""
+    names = cm.names_of(cm.read_userdict())
+    for p in report.paragraphs:
+        if p.role != "body" or p.section not in cm.OUTLOOK:
+            continue
+        _, at = cm.split_subheading(p.text)
+        body = p.text[at:]
+        segs = cm.segment(body, names)
+        covered = [0] * len(body)
+        for s in segs:
+            assert body[s.start:s.end] == s.text and s.start <= s.body < s.end
+            for i in range(s.start, s.end):
+                covered[i] += 1
+        for i, ch in enumerate(body):
+            assert covered[i] <= 1, (body, i, ch)
+            assert covered[i] == 1 or ch in "。;,、\uff1b\uff0c", (body, i, ch)
+
+
+# --- verbs ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("clause", "verb", "modifiers"), [
+    ("加快项目建设", "加快", ()),  # a manner word with no verb after it is the verb
+    ("加快推动武昌智算中心上线投用", "推动", ("加快",)),
+    ("依托铁四院加快建设杨园工业设计产业集聚区", "建设", ("加快",)),
+    ("“一路一策”优化城市道路绿化树种", "优化", ()),
+    ("编制实施滨江数创走廊建设规划", "编制实施", ()),
+    ("进一步深化推进区属国企改革", "深化推进", ("进一步",)),
+])
+def test_find_verb(clause, verb, modifiers):
+    match = cm.find_verb(clause, NAMES)
+    assert (match.verb, match.modifiers) == (verb, modifiers)
+
+
+def test_named_subject_before_the_verb():
+    match = cm.find_verb("斗级营全面开放运营", NAMES)
+    assert (match.subject, match.verb, match.modifiers) == ("斗级营", "开放运营", ("全面",))
+
+
+# --- the commitments table ------------------------------------------------------------------------------
+
+def test_every_commitment_has_a_verb_and_stands_in_the_report(table, report):
+    assert len(table) > 100 and (table["verb"] != "").all()
+    for row in table.itertuples():
+        assert report.text[row.start:row.end] == row.text
+        assert report.paragraph_at(row.start).section == row.section
+
+
+def test_every_outlook_indicator_is_linked_to_exactly_one_commitment(table):
+    ind = load_indicators()
+    outlook_ids = set(ind[ind["section_key"].isin(cm.OUTLOOK)].index)
+    linked = [i for ids in table["indicators"] for i in ids]
+    assert sorted(linked) == sorted(outlook_ids)
+
+
+@pytest.mark.parametrize(("fragment", "measure"), [
+    ("年度10项重大民生实事", "number (outcome)"),  # 办好 a count: an outcome
+    ("稳定在Ⅲ类以上", "number (outcome)"),  # a floor on a class: an outcome
+    ("四大主导产业", "number (scope)"),  # counts the programme's parts, promises no level
+    ("2024年中国碳市场大会", "date"),
+    ("武汉SKP开业服务", "named deliverable"),
+    ("实现滨江地下空间环路通车", "named deliverable"),
+    ("实现一批项目如期竣工投用", "vague"),  # a milestone, but no named project
+    ("持续守好蓝天净土", "vague"),
+])
+def test_measure_classes(table, fragment, measure):
+    rows = table[table["text"].str.contains(fragment, regex=False)]
+    assert len(rows) == 1, fragment
+    assert rows.iloc[0]["measure"] == measure
+    assert rows.iloc[0]["checkable"] == (measure in cm.CHECKABLE)
+
+
+def test_per_section_counts_add_up(table):
+    per = cm.per_section(table)
+    assert list(per.index) == list(cm.OUTLOOK)
+    assert per["total"].sum() == len(table)
+    assert per["checkable"].sum() == table["checkable"].sum()
+    assert ((per["share_checkable"] >= 0) & (per["share_checkable"] <= 100)).all()
+
+
+# --- the user dictionary and words ----------------------------------------------------------------------
+
+def test_userdict_errors_name_the_line(tmp_path):
+    path = tmp_path / "dict.txt"
+    path.write_text("滨江数创走廊 2000 nz\n武碳通 nz\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"dict.txt:2: found '武碳通 nz'"):
+        cm.read_userdict(path)
+
+
+def test_tokenizer_keeps_project_terms_whole():
+    tok = cm.tokenizer()
+    tokens = list(tok.cut("编制实施滨江数创走廊建设规划,搭建武碳通平台", HMM=False))
+    assert "滨江数创走廊" in tokens and "武碳通" in tokens
+
+
+def test_keep_filters_function_words_numbers_and_latin():
+    assert cm.keep("数字经济") and cm.keep("GDP")
+    assert not cm.keep("and") and not cm.keep("1900") and not cm.keep("的") and not cm.keep("武昌")
+
+
+def test_log_ratio_signs_and_smoothing():
+    counts = pd.DataFrame({"word": ["甲", "乙", "丙"], "review": [10, 0, 5], "outlook": [10, 6, 0]})
+    lr = cm.log_ratio(counts, smoothing=0.5, min_count=1).set_index("word")
+    # V = 3 words, N_o = 16, N_r = 15: rates (10 + 0.5) / (16 + 1.5) and (10 + 0.5) / (15 + 1.5)
+    assert math.isclose(lr.loc["甲", "log2_ratio"], math.log2((10.5 / 17.5) / (10.5 / 16.5)))
+    assert lr.loc["乙", "log2_ratio"] > 0 > lr.loc["丙", "log2_ratio"]
+    assert all(math.isfinite(x) for x in lr["log2_ratio"])
+    assert "乙" not in cm.log_ratio(counts, 0.5, min_count=7)["word"].tolist()
+    with pytest.raises(ValueError):
+        cm.log_ratio(counts, smoothing=0)
+
+
+def test_word_counts_per_part(report):
+    counts = cm.word_counts(report, cm.tokenizer())
+    assert counts["review"].sum() > 500 and counts["outlook"].sum() > 500
+    row = counts.set_index("word")
+    assert row.loc["打造", "outlook"] > row.loc["打造", "review"]  # the outlook promises to build
+    assert row.loc["亿元", "outlook"] == 0  # and states no money amount
+    assert "and" not in row.index and "武昌" not in row.index
+
+
+# --- context series -------------------------------------------------------------------------------------
+
+CONTEXT_HEADER = "year,indicator,value,unit,status,source_title,source_url,excerpt,note\n"
+
+
+def test_context_series_prefers_the_project_copy(tmp_path, monkeypatch):
+    local = tmp_path / "context_series.csv"
+    monkeypatch.setattr(cm, "CONTEXT_FILE", local)
+    assert cm.context_series_path() == cm.SHARED_CONTEXT
+    local.write_text(CONTEXT_HEADER + "2024,gdp,2020,亿元,estimate,t,,预计全年地区生产总值完成2020亿元,\n",
+                     encoding="utf-8")
+    assert cm.context_series_path() == local
+    assert cm.read_context_series()["value"].tolist() == [2020.0]
+
+
+def test_context_series_errors_name_line_and_column(tmp_path):
+    bad = tmp_path / "c.csv"
+    bad.write_text(CONTEXT_HEADER + "2024,gdp,二千,亿元,estimate,t,,x,\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"c.csv:2: column 'value': found '二千'"):
+        cm.read_context_series(bad)
+    bad.write_text("year,indicator,value\n2024,gdp,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match="missing column"):
+        cm.read_context_series(bad)
+
+
+def test_context_checks_judge_the_gdp_step(tmp_path):
+    ind = load_indicators()
+    path = tmp_path / "c.csv"
+    for value, verdict in ((2020, "reached (on an estimate)"), (1980, "not reached (on an estimate)")):
+        path.write_text(CONTEXT_HEADER + f"2024,gdp,{value},亿元,estimate,t,,预计全年地区生产总值完成{value}亿元,\n"
+                        f"2024,fai,414,亿元,estimate,t,,预计全年固定资产投资完成414亿元以上,\n", encoding="utf-8")
+        checks = cm.context_checks(ind, cm.read_context_series(path))
+        assert checks[0].verdict == verdict
+        assert "at least" in checks[1].verdict  # 以上: a lower bound stays a lower bound
