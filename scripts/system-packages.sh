@@ -3,7 +3,8 @@
 # browser tests, poppler for PDF checks, XeLaTeX for the PDF. As root this installs them; otherwise it
 # prints the exact command to run and fails.
 set -euo pipefail
-packages=(fonts-noto-cjk chromium poppler-utils texlive-xetex texlive-lang-chinese latexmk)
+packages=(fonts-noto-cjk fonts-dejavu chromium poppler-utils texlive-xetex texlive-lang-chinese texlive-fonts-recommended
+          latexmk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

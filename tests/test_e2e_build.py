@@ -48,6 +48,20 @@ def test_cold_build_publishes_every_chapter(project: Path) -> None:
         assert "data/indicators.csv" in c["inputs"], c  # recorded by the kernel, not declared by hand
 
 
+def test_every_chart_has_a_source_line_a_png_and_its_data(project: Path) -> None:
+    for chapter in CHAPTERS:
+        nb = nbformat.read(project / "book" / "chapters" / f"{chapter.slug}.ipynb", as_version=4)
+        charts = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                  if 'class="wc-chart"' in o.get("data", {}).get("text/html", "")]
+        if chapter.part == "Chapters":
+            assert len(charts) >= 3, f"{chapter.slug}: {len(charts)} charts"
+        for out in charts:
+            html = out["data"]["text/html"]
+            assert '"Source' in html, f"{chapter.slug}: a chart without a source line"
+            assert out["data"].get("image/png"), f"{chapter.slug}: a chart without its PNG (the PDF needs it)"
+            assert 'class="wc-data"' in html and "data:text/csv" in html, f"{chapter.slug}: no data download"
+
+
 def test_site_loads_nothing_from_other_hosts_and_every_chart_draws(project: Path) -> None:
     from analysis.browser import browser, serve, visit
 

@@ -13,7 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description="Build and check the Wuchang book.")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="the whole book (what `make book` runs)")
-    b.add_argument("--html", action="store_true", help="render the HTML site (the default)")
+    b.add_argument("--html", action="store_true", help="render the HTML site (with --pdf: only these)")
+    b.add_argument("--pdf", action="store_true", help="render the PDF (default: both HTML and PDF)")
     b.add_argument("--quiet", action="store_true")
     b.add_argument("--jobs", type=int, default=None, help="chapters executed at once (default: cores)")
     r = sub.add_parser("run", help="one chapter with new parameters into its own folder")
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
-            from analysis.indicators import check_all
+            from analysis.checks import check_all
 
             check_all()
             print("data OK")
@@ -55,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "build":
             from analysis.runner import build
 
-            build(html=True, quiet=args.quiet, jobs=args.jobs)
+            both = not (args.html or args.pdf)
+            build(html=both or args.html, pdf=both or args.pdf, quiet=args.quiet, jobs=args.jobs)
     except BookError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

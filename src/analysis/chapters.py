@@ -28,10 +28,23 @@ class Chapter:
 
 PARTS = ("Chapters", "Appendix")
 # Hand-written pages after the chapters, in book/ (without the .md suffix).
-PAGES: tuple[str, ...] = ("method",)
+PAGES: tuple[str, ...] = ("method", "cite")
 
 # Reading order. Chapters are added here and nowhere else; the table of contents is generated from it.
 CHAPTERS: tuple[Chapter, ...] = (
+    Chapter(
+        "00_at_a_glance",
+        "The report at a glance 报告概览",
+        ("preface", "review-1", "review-2", "review-3", "review-4", "review-5",
+         "outlook-1", "outlook-2", "outlook-3", "outlook-4", "outlook-5", "outlook-6"),
+        (
+            Param("density_unit", "int", 1000,
+                  "numeral density is counted per this many characters of body text", minimum=100, maximum=100_000),
+            Param("count_excluded", "bool", True,
+                  "count numerals that are not quantities (names, slogans, labels in data/exclusions.csv) in the "
+                  "density too"),
+        ),
+    ),
     Chapter(
         "01_regional_strength",
         "Regional strength 区域实力",
@@ -45,6 +58,124 @@ CHAPTERS: tuple[Chapter, ...] = (
             Param("approx_tolerance", "float", 0.05,
                   "how far a 左右/近 figure may stray, as a share of its value", minimum=0, maximum=0.5),
         ),
+    ),
+    Chapter(
+        "02_innovation",
+        "Innovation 创新动能",
+        ("review-2", "outlook-2", "outlook-3"),
+        (
+            Param("multiple_rounding", "float", 0.05,
+                  "half-width of the rounding of a stated multiple (1.5倍 read as 1.45–1.55倍); 0 = exact",
+                  minimum=0, maximum=0.5),
+            Param("carbon_price_yuan_per_tonne", "float", 56.4,
+                  "national carbon-market price, yuan per tonne, to express 4.3亿吨 in yuan (default: cumulative "
+                  "average to end-2023; sources in analysis.themes.CARBON_PRICE_SOURCE)", minimum=1, maximum=1000),
+            Param("comparison_base", "str", "gdp_2023",
+                  "indicator the carbon market and technology contracts are set against",
+                  choices=("gdp_2023", "services_va_2023", "fiscal_revenue_2023")),
+        ),
+    ),
+    Chapter(
+        "03_urban_quality",
+        "Urban quality 城区品质",
+        ("review-3", "outlook-4"),
+        (
+            Param("share_rounding_pp", "float", 0.5,
+                  "half-width, in percentage points, of the rounding of 占武汉市40% (0.5: 39.5–40.5%); 0 = exact",
+                  minimum=0, maximum=10),
+            Param("log_scale", "bool", True,
+                  "draw the counts of 2023's works on a log axis (they run from 5 roads to 1.3万 parking spaces)"),
+        ),
+    ),
+    Chapter(
+        "04_wellbeing",
+        "Well-being 民生福祉",
+        ("review-4", "outlook-5"),
+        (
+            Param("population", "int", 1092750,
+                  "residents of Wuchang, outside data: 2020 census (武汉市第七次全国人口普查公报(第二号), 2021-05-28)",
+                  minimum=1, maximum=100_000_000),
+            Param("spending_margin_pct", "float", 0.0,
+                  "assumed excess of true livelihood spending over the report's lower bound 超86亿元, percent",
+                  minimum=0, maximum=200),
+            Param("childcare_benchmark_per_1000", "float", 4.5,
+                  "childcare places per 1000 residents to compare with, outside data: national 2025 goal, "
+                  "十四五规划纲要 (2021)", minimum=0, maximum=100),
+        ),
+    ),
+    Chapter(
+        "05_governance",
+        "Governance 基层治理与服务型政府",
+        ("review-5", "outlook-6", "outlook-5"),
+        (
+            Param("population", "int", 1092750,
+                  "residents of Wuchang, outside data: 2020 census (武汉市第七次全国人口普查公报(第二号), 2021-05-28)",
+                  minimum=1, maximum=100_000_000),
+            Param("per_residents", "int", 10000,
+                  "per-resident figures are given per this many residents", minimum=1, maximum=1_000_000),
+        ),
+    ),
+    Chapter(
+        "06_estimates",
+        "From estimate to final 从预计到决算",
+        ("preface", "review-1"),
+        (
+            Param("indicator", "str", "gp_budget_revenue",
+                  "the series to look at year by year, with every figure known for each year",
+                  choices=("gdp", "gp_budget_revenue", "fai", "services_va", "retail_sales")),
+            Param("revision_threshold_pct", "float", 2.0,
+                  "a revision larger than this, in percent of the earlier figure, counts as large",
+                  minimum=0, maximum=100),
+            Param("approx_tolerance", "float", 0.05,
+                  "how far a 左右 figure may stray, as a share of its value", minimum=0, maximum=0.5),
+        ),
+    ),
+    Chapter(
+        "07_commitments",
+        "The outlook as commitments 展望中的承诺",
+        ("outlook-1", "outlook-2", "outlook-3", "outlook-4", "outlook-5", "outlook-6",
+         "review-1", "review-2", "review-3", "review-4", "review-5", "preface"),
+        (
+            Param("top_n", "int", 15, "how many words (and verbs) each word chart shows per part",
+                  minimum=3, maximum=40),
+            Param("min_count", "int", 3,
+                  "a word needs at least this many occurrences in both parts together to get a distinctiveness "
+                  "ratio", minimum=1, maximum=50),
+            Param("smoothing", "float", 0.5, "additive smoothing of word counts in the log ratio (must be above zero)",
+                  minimum=0.01, maximum=10),
+            Param("userdict_path", "path", "data/jieba_userdict.txt",
+                  "jieba user dictionary of project terms ('word frequency tag' per line; names tagged nz/ns/nt)",
+                  roots=("data",)),
+        ),
+    ),
+    Chapter(
+        "08_places",
+        "Places 地图",
+        ("preface", "review-2", "review-3", "outlook-4"),
+        (
+            Param("zones_path", "path", "",
+                  "places layer to draw: a GeoJSON under data/ with a declared CRS and name_zh, name_en, basis, "
+                  "precision_m, schematic on every feature; empty: the schematic layer "
+                  "data/geo/places_schematic.geojson",
+                  roots=("data",)),
+            Param("boundary_source", "str", "amap",
+                  "district boundaries: amap (detailed, converted from GCJ-02) or tianditu (official, simplified)",
+                  choices=("amap", "tianditu")),
+        ),
+    ),
+    Chapter(
+        "90_source_notes",
+        "Source notes 原文勘误",
+        ("preface", "review-1", "review-2", "review-3", "review-4", "review-5",
+         "outlook-1", "outlook-2", "outlook-3", "outlook-4", "outlook-5", "outlook-6"),
+        (
+            Param("context_chars", "int", 6, "characters of the surrounding text shown on each side of a passage",
+                  minimum=0, maximum=40),
+            Param("notes_path", "path", "data/source_notes.csv",
+                  "the notes file to validate and show (columns id, passage, kind, problem, treatment)",
+                  roots=("data",)),
+        ),
+        part="Appendix",
     ),
 )
 

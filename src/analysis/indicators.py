@@ -219,18 +219,6 @@ def uncovered_numerals(report: Report | None = None, indicators: Path = INDICATO
     return missing
 
 
-def check_all() -> None:
-    """Validate every data file; raise DataError listing all problems."""
-    report = load_report()
-    problems = validate_indicators(report=report) + validate_exclusions(report=report)
-    if not problems:
-        problems = [Problem(relative(INDICATORS), None, "quote",
-                            f"numeral {num!r} at {context!r} is neither in an indicator quote nor excluded")
-                    for _, num, context in uncovered_numerals(report)]
-    if problems:
-        raise DataError(problems)
-
-
 def load_indicators(path: Path = INDICATORS) -> pd.DataFrame:
     """The validated indicator table, one row per claim, with the section key and the quote's raw offset."""
     report = load_report()
@@ -253,4 +241,4 @@ def _display(row) -> str:
     return find_quantities(row.quote)[0].phrase
 
 
-__all__ = ["check_all", "load_indicators", "uncovered_numerals", "validate_exclusions", "validate_indicators"]
+__all__ = ["load_indicators", "uncovered_numerals", "validate_exclusions", "validate_indicators"]

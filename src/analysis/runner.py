@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from analysis import chapters as chapter_list
+from analysis.checks import check_all
 from analysis.errors import BookError
-from analysis.indicators import check_all
 from analysis.inputs import ENV_VAR, read_log
 from analysis.params import validate
 from analysis.paths import BOOK, BOOK_CHAPTERS, BOOK_STATIC, BUILD, CACHE, ROOT, relative
+from analysis.version import build_env, source_date_epoch
 
 CODE = ROOT / "src" / "analysis"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -237,7 +238,7 @@ def render_html(log: Path) -> Path:
         shutil.rmtree(STAGING)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(BOOK), "--path-output", str(STAGING),
            "--builder", "html", "-W", "-n", "--keep-going"]
-    env = {**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1700000000")}
+    env = {**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": source_date_epoch()}
     with open(log, "w", encoding="utf-8") as fh:
         proc = subprocess.run(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env, check=False)
     if proc.returncode != 0:
@@ -265,8 +266,10 @@ def say(quiet: bool, message: str) -> None:
         print(message, flush=True)
 
 
-def build(html: bool = True, quiet: bool = False, jobs: int | None = None) -> dict[str, Any]:
+def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | None = None) -> dict[str, Any]:
     """The whole book. Raises BookError; the last good book stays published on any failure."""
+    from analysis.pdf import PDF_NAME, PdfFailed, check_book_pdf, render_pdf
+
     t0 = time.perf_counter()
     say(quiet, "checking data …")
     check_all()
@@ -282,21 +285,43 @@ def build(html: bool = True, quiet: bool = False, jobs: int | None = None) -> di
             results.append(res)
             say(quiet, f"  {slug}: {res.status} in {res.seconds:.1f}s (elapsed {time.perf_counter() - t0:.0f}s)")
     report: dict[str, Any] = {"chapters": [asdict(r) for r in results]}
-    failed = [r for r in results if r.status == "failed"]
     BUILD.mkdir(exist_ok=True)
-    if failed:
+
+    def fail(err: BookError) -> BookError:
         report["seconds"] = round(time.perf_counter() - t0, 3)
         report["status"] = "failed"
         REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
-        raise ChapterFailed("\n".join(r.error or r.name for r in failed) + _kept())
+        return type(err)(str(err) + _kept())
+
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        raise fail(ChapterFailed("\n".join(r.error or r.name for r in failed)))
+    os.environ.update(build_env())  # version and data fingerprint: page footers, PDF title page, cite lines
+    pdf_path = None
+    if pdf:
+        say(quiet, f"rendering PDF … (elapsed {time.perf_counter() - t0:.0f}s)")
+        try:
+            pdf_path = render_pdf(BOOK, BUILD / ".pdf-work", BUILD / "pdf.log")
+        except PdfFailed as err:
+            raise fail(err) from None
+        problems = check_book_pdf(pdf_path)
+        if problems:
+            raise fail(PdfFailed("the PDF is incomplete:\n  " + "\n  ".join(problems)))
+        os.environ["BOOK_PDF"] = f"_static/{PDF_NAME}"  # footers and the cite page link it
     if html:
-        say(quiet, "rendering HTML …")
+        say(quiet, f"rendering HTML … (elapsed {time.perf_counter() - t0:.0f}s)")
         try:
             staged = render_html(BUILD / "jupyter-book.log")
         except RenderFailed as err:
-            raise RenderFailed(str(err) + _kept()) from None
+            raise fail(err) from None
+        if pdf_path:
+            shutil.copyfile(pdf_path, staged / "_static" / PDF_NAME)
         publish(staged)
         say(quiet, f"published {relative(HTML)}")
+    if pdf_path:
+        (BUILD / "pdf").mkdir(exist_ok=True)
+        shutil.copyfile(pdf_path, BUILD / "pdf" / PDF_NAME)
+        say(quiet, f"published {relative(BUILD / 'pdf' / PDF_NAME)}")
     report["seconds"] = round(time.perf_counter() - t0, 3)
     report["status"] = "ok"
     REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")

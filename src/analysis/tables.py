@@ -49,6 +49,12 @@ class Table:
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         return f'<table class="wc-table">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
+    def _repr_markdown_(self) -> str:
+        """For the PDF: the LaTeX builder takes no HTML; the HTML builder prefers text/html to this."""
+        from analysis.pdf import table_markdown
+
+        return table_markdown(self.frame, self.caption)
+
     def __repr__(self) -> str:
         return (self.caption + "\n" if self.caption else "") + self.frame.to_string(index=False)
 

@@ -1,0 +1,138 @@
+"""Sphinx extension of the book: its version and data fingerprint on every page, BibTeX blocks for the cite page.
+
+- Version and fingerprint come from the environment (``BOOK_VERSION``, ``DATA_FINGERPRINT``, set by the
+  build) or are computed from the package and ``data/`` when unset, so a plain ``jupyter-book build``
+  shows them too.
+- HTML: a line in the footer of every page (the theme's ``extra_footer``), with a link to the PDF when
+  the site has one (``BOOK_PDF``, a path relative to the site root, or ``book/_static/wuchang-book.pdf``).
+- LaTeX: the title page and the running head name the version; the title page names the fingerprint.
+- MyST substitutions ``{{ book_version }}`` and ``{{ data_fingerprint }}`` for pages and notebook outputs,
+  and ``{{ pdf_download }}`` (a paragraph linking the PDF, HTML only, empty without a PDF; for pages at
+  the book's root).
+- Directives ``book-bibtex`` (the book's entry, with this build's version) and ``bibtex-entry KEY`` (an
+  entry copied verbatim from the book's .bib files), so the cite page never drifts from the bibliography.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.docutils import SphinxDirective
+
+from analysis import citation
+from analysis.version import current, footer_html
+
+PDF_NAME = "wuchang-book.pdf"
+ENV_PDF = "BOOK_PDF"
+
+
+def _latex_escape(text: str) -> str:
+    table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+             "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def title_page(subtitle: str, version: str, fingerprint: str) -> str:
+    """The PDF's title page: title, the report it reads, authors, version, data fingerprint."""
+    sub = "".join(f"{{\\Large {_latex_escape(line)}\\par}}\\smallskip\n" for line in subtitle.splitlines() if line)
+    return (
+        "\\makeatletter\n"
+        "\\begingroup\\hypersetup{pageanchor=false}\n"
+        "\\begin{titlepage}\n"
+        "\\begingroup\\def\\endgraf{ }\\def\\and{\\& }\\pdfstringdefDisableCommands{\\def\\\\{, }}%\n"
+        "\\hypersetup{pdfauthor={\\@author}, pdftitle={\\@title}}\\endgroup\n"
+        "\\noindent\\rule{\\textwidth}{1pt}\\par\n"
+        "\\begin{flushright}\\py@HeaderFamily\n"
+        "{\\Huge \\@title \\par}\\bigskip\n"
+        f"{sub}"
+        "\\vfill\n"
+        "{\\LARGE \\@author \\par}\n"
+        "\\vfill\n"
+        f"{{\\Large Version {_latex_escape(version)}\\par}}\\medskip\n"
+        f"{{\\large Data fingerprint \\texttt{{{_latex_escape(fingerprint)}}}\\par}}\n"
+        "\\end{flushright}\n"
+        "\\end{titlepage}\n"
+        "\\endgroup\n"
+        "\\setcounter{footnote}{0}\\clearpage\n"
+        "\\makeatother\n"
+    )
+
+
+def _config_inited(app: Sphinx, config: Config) -> None:
+    data_dir = Path(app.srcdir).parent / "data"
+    version, fingerprint = current(data_dir)
+    config.version = version
+    config.release = version
+    pdf = _pdf_target(app)
+    download = (f'<p class="wc-pdf-download">The whole book is also one PDF: <a class="wc-pdf-link" href="{pdf}">'
+                f"{Path(pdf).name}</a>.</p>") if pdf else ""
+    config.myst_substitutions = {**(config.myst_substitutions or {}), "book_version": version,
+                                 "data_fingerprint": fingerprint, "pdf_download": download}
+    latex = dict(config.latex_elements or {})
+    latex.setdefault("releasename", "Version")
+    latex["maketitle"] = title_page(config.book_subtitle, version, fingerprint)
+    config.latex_elements = latex
+    options = dict(config.html_theme_options or {})
+    options["extra_footer"] = footer_html(version, fingerprint)
+    config.html_theme_options = options
+
+
+def _pdf_target(app: Sphinx) -> str | None:
+    given = os.environ.get(ENV_PDF)
+    if given:
+        return given
+    if (Path(app.srcdir) / "_static" / PDF_NAME).exists():
+        return f"_static/{PDF_NAME}"
+    return None
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+    """Per page, because the PDF link must be relative to the page (chapters live in a subfolder)."""
+    version, fingerprint = app.config.version, app.config.myst_substitutions["data_fingerprint"]
+    pdf = _pdf_target(app)
+    href = context["pathto"](pdf, 1) if pdf and "pathto" in context else None
+    context["theme_extra_footer"] = footer_html(version, fingerprint, href)
+    context["book_version"] = version
+    context["data_fingerprint"] = fingerprint
+
+
+class BookBibtex(SphinxDirective):
+    """The BibTeX entry of the book itself, with this build's version and data fingerprint."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        subs = self.config.myst_substitutions
+        text = citation.book_bibtex(subs["book_version"], subs["data_fingerprint"])
+        block = nodes.literal_block(text, text, language="bibtex")
+        return [block]
+
+
+class BibtexEntry(SphinxDirective):
+    """One entry copied from the book's .bib files, e.g. ``{bibtex-entry} wuchang2023review``."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        key = self.arguments[0]
+        files = [Path(self.env.srcdir) / f for f in self.config.bibtex_bibfiles]
+        for path in files:
+            self.env.note_dependency(str(path))
+            entry = citation.bib_entry(key, path)
+            if entry:
+                return [nodes.literal_block(entry, entry, language="bibtex")]
+        raise self.error(f"no BibTeX entry {key!r} in {', '.join(str(f) for f in files)}")
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.add_config_value("book_subtitle", "", "env", [str])
+    # Runs after jupyter-book and myst-parser have set their values; priority > 500 means later.
+    app.connect("config-inited", _config_inited, priority=800)
+    app.connect("html-page-context", _page_context)
+    app.add_directive("book-bibtex", BookBibtex)
+    app.add_directive("bibtex-entry", BibtexEntry)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
