@@ -27,6 +27,7 @@ from analysis.errors import BookError
 from analysis.inputs import ENV_VAR, read_log
 from analysis.params import validate
 from analysis.paths import BOOK, BOOK_CHAPTERS, BOOK_STATIC, BUILD, CACHE, ROOT, relative
+from analysis.pdf import PDF_NAME, PdfFailed, check_book_pdf, render_pdf
 from analysis.version import build_env, source_date_epoch
 
 CODE = ROOT / "src" / "analysis"
@@ -35,6 +36,8 @@ STAGING = BUILD / ".staging"
 HTML = BUILD / "html"
 REPORT = BUILD / "build-report.json"
 DATA_ARCHIVE = "wuchang-book-data.zip"  # in book/_static; the intro page links to it
+PUBLISHED_PDF = BUILD / "pdf" / PDF_NAME
+RENDERED = BUILD / "rendered.json"  # render keys of the published site and PDF
 
 
 class ChapterFailed(BookError):
@@ -268,7 +271,6 @@ def say(quiet: bool, message: str) -> None:
 
 def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | None = None) -> dict[str, Any]:
     """The whole book. Raises BookError; the last good book stays published on any failure."""
-    from analysis.pdf import PDF_NAME, PdfFailed, check_book_pdf, render_pdf
 
     t0 = time.perf_counter()
     say(quiet, "checking data …")
@@ -297,7 +299,16 @@ def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | 
     if failed:
         raise fail(ChapterFailed("\n".join(r.error or r.name for r in failed)))
     os.environ.update(build_env())  # version and data fingerprint: page footers, PDF title page, cite lines
+    key = render_key()
+    done = _rendered()
     pdf_path = None
+    if pdf and done.get("pdf") == key and PUBLISHED_PDF.exists():
+        say(quiet, "PDF unchanged")
+        pdf_path, pdf = PUBLISHED_PDF, False
+        os.environ["BOOK_PDF"] = f"_static/{PDF_NAME}"
+    if html and done.get("html") == key and (HTML / "index.html").exists():
+        say(quiet, "HTML unchanged")
+        html = False
     if pdf:
         say(quiet, f"rendering PDF … (elapsed {time.perf_counter() - t0:.0f}s)")
         try:
@@ -317,15 +328,37 @@ def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | 
         if pdf_path:
             shutil.copyfile(pdf_path, staged / "_static" / PDF_NAME)
         publish(staged)
+        done["html"] = key
         say(quiet, f"published {relative(HTML)}")
-    if pdf_path:
-        (BUILD / "pdf").mkdir(exist_ok=True)
-        shutil.copyfile(pdf_path, BUILD / "pdf" / PDF_NAME)
-        say(quiet, f"published {relative(BUILD / 'pdf' / PDF_NAME)}")
+    if pdf:
+        PUBLISHED_PDF.parent.mkdir(exist_ok=True)
+        shutil.copyfile(pdf_path, PUBLISHED_PDF)
+        done["pdf"] = key
+        say(quiet, f"published {relative(PUBLISHED_PDF)}")
+    RENDERED.write_text(json.dumps(done, indent=1), encoding="utf-8")
     report["seconds"] = round(time.perf_counter() - t0, 3)
     report["status"] = "ok"
     REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     return report
+
+
+def render_key() -> str:
+    """A hash of everything Jupyter Book renders from: every file under book/ (executed chapters included)
+    and the stamp shown on the pages. Equal keys mean an identical site, so rendering is skipped."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in BOOK.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(path.relative_to(BOOK).as_posix().encode() + b"\0" + path.read_bytes())
+    stamp = {k: os.environ.get(k, "") for k in sorted(build_env())}
+    h.update(json.dumps(stamp, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _rendered() -> dict[str, str]:
+    """The render keys of the published HTML and PDF (what they were built from)."""
+    try:
+        return json.loads(RENDERED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _kept() -> str:
