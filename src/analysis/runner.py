@@ -111,7 +111,9 @@ def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], chapt
         os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         try:
             pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name="python3",
-                                progress_bar=False, cwd=str(ROOT), log_output=False)
+                                progress_bar=False, cwd=str(ROOT), log_output=False,
+                                # the kernel's own start/stop chatter is not the reader's business
+                                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         except PapermillExecutionError as err:
             cell = _cell_number(output, err.cell_index)
             raise ChapterFailed(
