@@ -198,6 +198,19 @@ def validate_exclusions(path: Path = EXCLUSIONS, report: Report | None = None) -
     return problems
 
 
+def coverage_masks(report: Report, indicators: Path = INDICATORS,
+                   exclusions: Path = EXCLUSIONS) -> tuple[bytearray, bytearray]:
+    """Per character of the report: inside an indicator quote, and inside an exclusion (1 = yes)."""
+    masks = []
+    for path, columns, key in ((indicators, INDICATOR_COLUMNS, "quote"), (exclusions, EXCLUSION_COLUMNS, "text")):
+        mask = bytearray(len(report.text))
+        for _, row in read_csv_rows(path, columns)[0]:
+            for start in report.occurrences(row[key]):
+                mask[start:start + len(row[key])] = b"\x01" * len(row[key])
+        masks.append(mask)
+    return masks[0], masks[1]
+
+
 def uncovered_numerals(report: Report | None = None, indicators: Path = INDICATORS,
                        exclusions: Path = EXCLUSIONS) -> list[tuple[int, str, str]]:
     """Numerals of the report covered neither by an indicator quote nor by an exclusion.
@@ -205,13 +218,8 @@ def uncovered_numerals(report: Report | None = None, indicators: Path = INDICATO
     Returns (offset, numeral, context) for each uncovered numeral.
     """
     report = report or load_report()
-    covered = bytearray(len(report.text))
-    for _, row in read_csv_rows(indicators, INDICATOR_COLUMNS)[0]:
-        for start in report.occurrences(row["quote"]):
-            covered[start:start + len(row["quote"])] = b"\x01" * len(row["quote"])
-    for _, row in read_csv_rows(exclusions, EXCLUSION_COLUMNS)[0]:
-        for start in report.occurrences(row["text"]):
-            covered[start:start + len(row["text"])] = b"\x01" * len(row["text"])
+    in_quote, in_exclusion = coverage_masks(report, indicators, exclusions)
+    covered = bytearray(a | b for a, b in zip(in_quote, in_exclusion, strict=True))
     missing = []
     for m in NUMERAL.finditer(report.text):
         if not all(covered[m.start():m.end()]):

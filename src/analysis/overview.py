@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.charts import PALETTE, REPORT_TITLE, qualified_bars
-from analysis.indicators import EXCLUSION_COLUMNS, INDICATOR_COLUMNS, KINDS, read_csv_rows
+from analysis.indicators import EXCLUSION_COLUMNS, KINDS, coverage_masks, read_csv_rows
 from analysis.paths import EXCLUSIONS, INDICATORS
 from analysis.quantities import NUMERAL
 from analysis.source import SECTIONS, Report
@@ -74,14 +74,7 @@ def classify_numerals(report: Report, indicators: Path = INDICATORS,
     """Every numeral of the report with its section and class: a quantity (inside an indicator's quote) or not
     (inside an exclusion: a name, a slogan, a year label). Magnitude words after a number are not counted."""
     text = report.text
-    in_quote = bytearray(len(text))
-    in_exclusion = bytearray(len(text))
-    for _, row in read_csv_rows(indicators, INDICATOR_COLUMNS)[0]:
-        for start in report.occurrences(row["quote"]):
-            in_quote[start:start + len(row["quote"])] = b"\x01" * len(row["quote"])
-    for _, row in read_csv_rows(exclusions, EXCLUSION_COLUMNS)[0]:
-        for start in report.occurrences(row["text"]):
-            in_exclusion[start:start + len(row["text"])] = b"\x01" * len(row["text"])
+    in_quote, in_exclusion = coverage_masks(report, indicators, exclusions)
     rows = []
     for m in NUMERAL.finditer(text):
         if MAGNITUDE_ONLY.fullmatch(m.group()) and m.start() > 0 and NUMERAL.fullmatch(text[m.start() - 1]):
