@@ -16,8 +16,8 @@ from analysis.paths import RAW_REPORT, relative
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n\s*")
 # A body paragraph that ends on none of these stops mid-sentence: a layout break.
-SENTENCE_FINAL = "。!?;:”」)!?;"
-SENTENCE_END = re.compile(r"[。!?;!?;]")
+SENTENCE_FINAL = "。!?;:”」)\uff01\uff1f\uff1b\uff1a\uff09"  # half- and full-width (escaped: editors fold them)
+SENTENCE_END = re.compile("[。!?;\uff01\uff1f\uff1b]")
 # Headings and banner lines are short and unpunctuated; body paragraphs are longer than this.
 MIN_BODY_CHARS = 40
 
