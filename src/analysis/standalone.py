@@ -20,7 +20,8 @@ from analysis.charts import bundle_js
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`:]+)(?::([^`]*))?`")
 CSS = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;max-width:60rem;margin:2rem auto;
 padding:0 1rem;line-height:1.55}table{border-collapse:collapse;font-size:.85rem}td,th{border-bottom:1px solid #ddd;
-padding:.25rem .4rem;text-align:left;vertical-align:top}pre{background:#f6f6f6;padding:.5rem;overflow:auto}
+padding:.25rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}pre{background:#f6f6f6;padding:.5rem;
+white-space:pre-wrap}
 .wc-chart{margin:1rem 0}"""
 
 
@@ -46,7 +47,7 @@ def _fill(markdown: str, values: dict[str, object]) -> str:
     return GLUE_ROLE.sub(sub, markdown)
 
 
-def _output_html(out: nbformat.NotebookNode) -> str:
+def _output_html(out: nbformat.NotebookNode, md: MarkdownIt) -> str:
     if out.get("metadata", {}).get("scrapbook"):
         return ""
     if out["output_type"] == "stream":
@@ -56,6 +57,8 @@ def _output_html(out: nbformat.NotebookNode) -> str:
     data = out.get("data", {})
     if "text/html" in data:
         return data["text/html"]
+    if "text/markdown" in data:
+        return md.render(data["text/markdown"])
     if "image/png" in data:
         return f'<img alt="output" src="data:image/png;base64,{data["image/png"]}">'
     if "text/plain" in data:
@@ -77,7 +80,7 @@ def write_standalone(executed: Path, target: Path) -> Path:
         elif cell.cell_type == "code":
             if "remove-input" not in tags:
                 parts.append(f"<pre><code>{html.escape(cell.source)}</code></pre>")
-            parts.extend(_output_html(o) for o in cell.get("outputs", []))
+            parts.extend(_output_html(o, md) for o in cell.get("outputs", []))
     target.parent.mkdir(parents=True, exist_ok=True)
     (target.parent / "vega-offline.js").write_text(bundle_js(), encoding="utf-8")
     title = html.escape(executed.stem)
