@@ -256,12 +256,19 @@ def render_html(log: Path) -> Path:
 
 def publish(staged: Path, target: Path = HTML) -> None:
     """Swap the new site in; the old one is removed only after the new one is in place."""
+    if not (staged / "index.html").exists():
+        raise FileNotFoundError(f"nothing to publish: {staged} holds no index.html")
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)
     if target.exists():
         target.rename(old)
-    staged.rename(target)
+    try:
+        staged.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)  # put the last good site back
+        raise
     if old.exists():
         shutil.rmtree(old)
 
