@@ -135,12 +135,96 @@ def test_every_outlook_indicator_is_linked_to_exactly_one_commitment(table):
     ("实现滨江地下空间环路通车", "named deliverable"),
     ("实现一批项目如期竣工投用", "vague"),  # a milestone, but no named project
     ("持续守好蓝天净土", "vague"),
+    ("春风行动", "vague"),  # campaigns named, but no level and no event one can see
+    ("武昌火车站环境品质提升", "vague"),  # a named place with a direction (提升), no event
+    ("三岗", "vague"),  # a mechanism to set up: a matter of degree
 ])
 def test_measure_classes(table, fragment, measure):
     rows = table[table["text"].str.contains(fragment, regex=False)]
     assert len(rows) == 1, fragment
     assert rows.iloc[0]["measure"] == measure
     assert rows.iloc[0]["checkable"] == (measure in cm.CHECKABLE)
+
+
+def test_select_keeps_sections_and_paragraphs_and_rejects_unknown_subheadings(table):
+    rows = cm.select(table, sections=["outlook-6"], subheadings=["深化基层治理创新"])
+    assert set(rows["section"]) == {"outlook-5", "outlook-6"}
+    assert set(rows[rows["section"] == "outlook-5"]["subheading"]) == {"深化基层治理创新"}
+    assert len(rows[rows["section"] == "outlook-6"]) == (table["section"] == "outlook-6").sum()
+    with pytest.raises(ValueError, match="提升民生"):
+        cm.select(table, subheadings=["提升民生"])
+
+
+def test_checkability_counts_every_measure_with_zeros():
+    df = pd.DataFrame({"section": ["a", "a", "b"], "measure": ["date", "vague", "number (scope)"]})
+    out = cm.checkability(df, "section", order=["a", "b", "c"])
+    assert list(out.columns) == [*cm.MEASURES, "total", "checkable", "share_checkable"]
+    assert out.loc["a", "checkable"] == 1 and out.loc["a", "share_checkable"] == 50
+    assert out.loc["b", "checkable"] == 0  # a scope number is not checkable
+    assert out.loc["c", "total"] == 0 and pd.isna(out.loc["c", "share_checkable"])
+
+
+def notebook_code(slug: str) -> str:
+    import nbformat
+
+    from analysis.chapters import get
+
+    nb = nbformat.read(get(slug).notebook, as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def chapter_constant(slug: str, name: str) -> str:
+    """A string constant a chapter's code sets (the paragraph it reads), so the test follows the chapter."""
+    import ast
+
+    for node in ast.walk(ast.parse(notebook_code(slug))):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name:
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{slug} sets no {name}")
+
+
+def test_wellbeing_governance_and_outlook_chapters_give_the_same_counts(table):
+    """04 and 05 select their paragraphs and count with select/checkability; 07 counts per section. The counts
+    for a section must agree: outlook-6 read whole by 05, outlook-5 split between 04 and 05."""
+    per = cm.per_section(table)  # the outlook chapter's counts
+    wellbeing = cm.select(table, subheadings=[chapter_constant("04_wellbeing", "OUTLOOK_THEME")])
+    governance = cm.select(table, sections=["outlook-6"],
+                           subheadings=[chapter_constant("05_governance", "GOVERNANCE_THEME")])
+    cols = [*cm.MEASURES, "total", "checkable"]
+    w, g = cm.checkability(wellbeing, "section"), cm.checkability(governance, "section")
+    assert list(w.index) == ["outlook-5"]
+    assert g.loc["outlook-6", cols].tolist() == per.loc["outlook-6", cols].tolist()
+    assert (w.loc["outlook-5", cols] + g.loc["outlook-5", cols]).tolist() == per.loc["outlook-5", cols].tolist()
+    # per paragraph, as the chapters glue them, the counts add up to the section's too
+    paragraphs = cm.checkability(pd.concat([wellbeing, governance]), "subheading")
+    for key in ("outlook-5", "outlook-6"):
+        subs = table[table["section"] == key]["subheading"].unique()
+        assert paragraphs.loc[subs, cols].sum().tolist() == per.loc[key, cols].tolist()
+    # the review's cases: 春风行动 (04's paragraph) is not checkable in either chapter's selection or in 07's
+    spring = table[table["text"].str.contains("春风行动")]
+    assert wellbeing.loc[spring.index, "checkable"].tolist() == spring["checkable"].tolist() == [False]
+
+
+@pytest.mark.parametrize("slug", ["04_wellbeing", "05_governance", "07_commitments"])
+def test_chapters_read_outlook_commitments_with_analysis_commitments(slug):
+    from analysis import livelihood
+
+    code = notebook_code(slug)
+    assert "cm.commitments(" in code and "cm.CHECKABLE_RULE" in code
+    if slug != "07_commitments":
+        assert "cm.select(" in code and "cm.checkability(" in code
+    assert not hasattr(livelihood, "commitment_kind")  # no second classifier of commitments
+    with pytest.raises(ValueError, match=r"analysis\.commitments"):
+        livelihood.measures(["outlook-5"], livelihood.WELLBEING_DOMAINS)
+
+
+def test_evidence_follows_the_class(table):
+    ind = load_indicators()
+    row = next(table[table["text"].str.contains("碳清算所")].itertuples())
+    assert row.measure == "named deliverable" and row.indicators  # a scope number and a named deliverable
+    assert cm.evidence(row, ind).startswith("武汉碳清算所 → ")
+    row = next(table[table["text"].str.contains("武昌火车站")].itertuples())
+    assert "no event" in cm.evidence(row, ind)
 
 
 def test_per_section_counts_add_up(table):

@@ -1,4 +1,4 @@
-"""Tests for analysis.livelihood: splitting the report into measures, classifying them, and derived figures."""
+"""Tests for analysis.livelihood: splitting the review into statements, their domains, and derived figures."""
 
 from __future__ import annotations
 
@@ -53,54 +53,52 @@ def test_wellbeing_domains(text, domain):
     assert lv.classify(text, lv.WELLBEING_DOMAINS) == domain
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    ("扎实推进政府系统党风廉政建设", lv.DIRECTION),  # the first action word (推进) decides, not 建设
-    ("持续新增优质学位", lv.DELIVERABLE),  # 持续 is an adverb, 新增 the action
-    ("全面推行城市运行“一网统管”", lv.DELIVERABLE),
-    ("提高就业创业补贴覆盖率", lv.DIRECTION),
-    ("教育布局更加优质均衡", lv.OTHER),
-])
-def test_commitment_kind_by_first_action_word(text, kind):
-    assert lv.commitment_kind(text, has_number=False) == kind
-
-
-def test_a_number_makes_a_clause_quantified_whatever_its_words():
-    assert lv.commitment_kind("提高就业创业补贴覆盖率", has_number=True) == lv.QUANTIFIED
-
-
 # --- measures from the report ---------------------------------------------------------------------------------
 
-def test_measures_cover_every_indicator_of_the_sections(ind):
-    frame = lv.measures(["review-4", "review-5", "outlook-5", "outlook-6"], lv.WELLBEING_DOMAINS, ind)
+def test_measures_cover_every_indicator_of_the_review_sections(ind):
+    frame = lv.measures(["review-4", "review-5"], lv.WELLBEING_DOMAINS, ind)
     found = {i.strip() for cell in frame["indicators"] if cell for i in cell.split(",")}
-    expected = set(ind[ind["section_key"].isin(["review-4", "review-5", "outlook-5", "outlook-6"])]["id"])
+    expected = set(ind[ind["section_key"].isin(["review-4", "review-5"])]["id"])
     assert found == expected
+    assert frame["numbered"].tolist() == (frame["indicators"] != "").tolist()
 
 
 def test_measures_clauses_are_text_of_their_paragraph(ind):
     report = load_report()
-    frame = lv.measures(["outlook-6"], lv.GOVERNANCE_DOMAINS, ind, report)
+    frame = lv.measures(["review-5"], lv.GOVERNANCE_DOMAINS, ind, report)
     paragraphs = {p.index + 1: p.text for p in report.paragraphs}
     assert all(row.clause in paragraphs[row.paragraph] for row in frame.itertuples())
-    assert list(frame["theme"].unique()) == ["建设为民亲善政府", "建设法治高效政府", "建设担当有为政府"]
     # order counts clauses within each theme from 1
     assert frame.groupby("theme")["order"].apply(lambda s: list(s) == list(range(1, len(s) + 1))).all()
 
 
-def test_the_wellbeing_outlook_states_no_number_but_the_review_does(ind):
-    frame = lv.measures(["review-4", "outlook-5"], lv.WELLBEING_DOMAINS, ind)
-    outlook = frame[(frame["section"] == "outlook-5") & (frame["theme"] == "提升民生保障水平")]
-    assert len(outlook) > 10
-    assert (outlook["kind"] == lv.QUANTIFIED).sum() == 0
-    assert (frame[frame["section"] == "review-4"]["kind"] == lv.QUANTIFIED).sum() >= 10
+def test_measures_refuse_outlook_sections(ind):
+    """Outlook commitments have one segmentation and one classifier, in analysis.commitments."""
+    with pytest.raises(ValueError, match="outlook-6: not a review section"):
+        lv.measures(["review-5", "outlook-6"], lv.GOVERNANCE_DOMAINS, ind)
 
 
-def test_kind_counts_fill_missing_kinds_with_zero():
-    frame = pd.DataFrame({"domain": ["a", "a", "b"], "kind": [lv.DIRECTION, lv.DIRECTION, lv.QUANTIFIED]})
-    counts = lv.kind_counts(frame, "domain")
-    assert len(counts) == 2 * len(lv.KINDS)
-    assert counts.set_index(["domain", "kind"]).loc[("a", lv.DIRECTION), "clauses"] == 2
-    assert counts.set_index(["domain", "kind"]).loc[("b", lv.DIRECTION), "clauses"] == 0
+def test_outlook_commitments_get_a_domain_but_keep_their_class(ind, report):
+    from analysis import commitments as cm
+
+    table = cm.commitments(report, ind, cm.read_userdict())
+    rows = lv.with_domain(cm.select(table, subheadings=["提升民生保障水平"]), lv.WELLBEING_DOMAINS)
+    assert len(rows) > 10 and rows["measure"].tolist() == table.loc[rows.index, "measure"].tolist()
+    assert rows.set_index("n").loc[114, "domain"] == "jobs 就业"  # 实施“春风行动”…
+    assert (rows["domain"] != lv.OTHER).all()
+
+
+def test_counts_by_fill_missing_values_with_zero():
+    frame = pd.DataFrame({"domain": ["a", "a", "b"], "kind": ["x", "x", "y"]})
+    counts = lv.counts_by(frame, "domain", "kind", ["x", "y", "z"])
+    assert len(counts) == 2 * 3
+    assert counts.set_index(["domain", "kind"]).loc[("a", "x"), "clauses"] == 2
+    assert counts.set_index(["domain", "kind"]).loc[("b", "x"), "clauses"] == 0
+
+
+def test_in_report_order(ind):
+    ids = ["urban_new_jobs_2023", "livelihood_spending_2023", "urban_new_jobs_2023"]
+    assert lv.in_report_order(ind, ids) == ["livelihood_spending_2023", "urban_new_jobs_2023"]
 
 
 def test_indicator_domains_read_from_the_clause(ind):

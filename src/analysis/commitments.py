@@ -16,6 +16,24 @@ A verb is a word of ``VERBS`` at the start of a clause, after manner words (``MO
 optional named subject (华中金融城启动 …) or a leading slogan in quotation marks. Lists are written out here
 rather than tagged by jieba, because jieba's part-of-speech tags are unreliable on this register
 (全面实施 comes out as a noun).
+
+What counts as checkable (``Commitment.measure``, ``CHECKABLE``, stated to readers as ``CHECKABLE_RULE``):
+a commitment is checkable when a reader at the end of 2024 could say from the public record whether it was
+kept, without judging a degree. Three things make it so, tried in this order:
+
+- number (outcome): a number of ``data/indicators.csv`` whose quote lies inside the clause and that sets a
+  level (超/以上: a floor) or is governed by a verb of completion (``OUTCOME_VERBS``: 办好10项 …);
+- date: a year, month or season named in the clause (``DATE``);
+- named deliverable: a proper name of the project dictionary (a project, place or title) together with an
+  event one can see happen (``MILESTONES``: 开业, 建成, 通车, 启动 …).
+
+Everything else is not checkable: a number that only counts a programme's parts (四大主导产业: number
+(scope)), a programme or campaign named without a level or an event (实施“春风行动”“学子聚汉”等专项行动:
+carrying a campaign out says nothing of its size or result), a named place with a direction (实施武昌火车站
+环境品质提升: 提升 has no end point), a mechanism to set up or improve (建立…“三岗”服务机制) and every
+direction (提高, 完善, 推进 …). This is the book's one classifier of outlook commitments: the chapters on
+well-being and governance select their paragraphs from ``commitments`` (``select``) and count them with
+``checkability``, so their counts are the ones of the chapter on the outlook.
 """
 
 from __future__ import annotations
@@ -82,6 +100,12 @@ VAGUE_MARKERS: tuple[str, ...] = (
 )
 MEASURES = ("number (outcome)", "date", "named deliverable", "number (scope)", "vague")
 CHECKABLE = MEASURES[:3]
+# The rule in words, for the chapters' prose (glued, so every chapter states the same rule).
+CHECKABLE_RULE = ("it sets a number of the report as an outcome (a level to reach, or a count governed by a verb of "
+                  "completion such as 办好 or 建成), names a date, or names a project, place or title together with "
+                  "an event one can see happen (开业, 建成, 通车, 启动 …)")
+NOT_CHECKABLE_RULE = ("a number that only counts a programme's parts, a programme named without a level or an event, "
+                      "a mechanism to set up or improve, and a direction (提高, 完善, 推进 …) are not")
 
 
 def wrap_source(text: str, width: int = 64, extra: str = "") -> list[str]:
@@ -378,14 +402,90 @@ def commitments(report: Report, ind: pd.DataFrame, terms: list[Term]) -> pd.Data
     return df
 
 
-def per_section(df: pd.DataFrame) -> pd.DataFrame:
-    """Counts per outlook section and measure, with the share a reader could check a year later."""
-    table = pd.crosstab(df["section"], df["measure"]).reindex(index=list(OUTLOOK), columns=list(MEASURES),
-                                                                fill_value=0)
+def select(df: pd.DataFrame, sections: tuple[str, ...] | list[str] = (),
+           subheadings: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+    """The commitments of whole outlook sections and of single paragraphs (by sub-heading), in report order.
+
+    A row is kept when its section is one of ``sections`` or its sub-heading one of ``subheadings``; the
+    chapters that read part of a section (well-being and governance share 紧盯群众需求) select by sub-heading.
+    """
+    unknown = [s for s in subheadings if s not in set(df["subheading"])]
+    if unknown:
+        raise ValueError(f"no outlook paragraph has the sub-heading(s) {', '.join(unknown)}")
+    keep = df["section"].isin(list(sections)) | df["subheading"].isin(list(subheadings))
+    return df[keep].copy()
+
+
+def checkability(df: pd.DataFrame, by: str = "section", order: list[str] | tuple[str, ...] | None = None
+                 ) -> pd.DataFrame:
+    """Commitments per ``by`` value and measure, with how many and what share a reader could check a year later.
+
+    Columns: one per measure (``MEASURES``, zeros included), total, checkable, share_checkable (percent).
+    """
+    index = list(order) if order is not None else list(dict.fromkeys(df[by]))
+    table = pd.crosstab(df[by], df["measure"]).reindex(index=index, columns=list(MEASURES), fill_value=0)
     table["total"] = table.sum(axis=1)
     table["checkable"] = table[list(CHECKABLE)].sum(axis=1)
-    table["share_checkable"] = 100 * table["checkable"] / table["total"]
+    table["share_checkable"] = 100 * table["checkable"] / table["total"].where(table["total"] > 0)
     return table
+
+
+def per_section(df: pd.DataFrame) -> pd.DataFrame:
+    """Counts per outlook section and measure, with the share a reader could check a year later."""
+    return checkability(df, "section", OUTLOOK)
+
+
+def evidence(row, ind: pd.DataFrame) -> str:
+    """What makes a commitment checkable (or what it lacks), in words a reader can verify against the clause.
+
+    The evidence follows the class (``row.measure``), so a clause with a scope number and a named deliverable
+    shows the name and its event, which is what makes it checkable.
+    """
+    numbers = ", ".join(f"{i} ({ind.loc[i, 'display']})" for i in row.indicators)
+    if row.measure == "number (outcome)":
+        return f"indicator {numbers}"
+    if row.measure == "date":
+        return "date " + ", ".join(row.dates)
+    if row.measure == "named deliverable":
+        return ", ".join(row.names) + " → " + ", ".join(row.milestones)
+    if row.measure == "number (scope)":
+        return f"indicator {numbers}: counts the parts, sets no level"
+    if row.names:
+        return ", ".join(row.names) + ": named, but no event one can see"
+    return ("vague: " + "、".join(row.vague_markers)) if row.vague_markers else "no number, date or named deliverable"
+
+
+def commitment_table(rows: pd.DataFrame, ind: pd.DataFrame, caption: str, compact: bool = False,
+                     extra: dict[str, list] | None = None, place: str = "section"):
+    """Commitments as the reader sees them: the clause, its verb and object, and what makes it checkable.
+
+    ``compact`` gives the sub-heading, clause, verb and class only; ``extra`` adds columns (name → values)
+    before the class, such as a chapter's own domain of each clause. ``place`` says where a clause stands:
+    "section" (section heading and sub-heading), "subheading", or "none" (rows of a single paragraph).
+    """
+    from analysis.tables import Table
+
+    extra = extra or {}
+    if compact:
+        return Table(pd.DataFrame({"№": rows["n"], "sub-heading 小标题": rows["subheading"],
+                                   "clause 原文": rows["text"], "verb 动词": rows["verb"], **extra,
+                                   "measurable by": rows["measure"]}), caption)
+    where = {
+        "section": {"section · sub-heading 小标题": [f"{SECTION_BY_KEY[s].heading}\n{h}" for s, h in
+                                                   zip(rows["section"], rows["subheading"], strict=True)]},
+        "subheading": {"sub-heading 小标题": list(rows["subheading"])},
+        "none": {},
+    }[place]
+    return Table(pd.DataFrame({
+        "№": rows["n"],
+        **where,
+        "clause 原文": rows["text"],
+        "verb 动词": rows["verb"],
+        "object 宾语": [(f"[{s}] " if s else "") + o for s, o in zip(rows["subject"], rows["object"], strict=True)],
+        **extra,
+        "measurable by": rows["measure"],
+        "evidence": [evidence(r, ind) for r in rows.itertuples()],
+    }), caption)
 
 
 # --- outside data: the context series -------------------------------------------------------------------

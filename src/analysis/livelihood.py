@@ -1,9 +1,11 @@
-"""Well-being and governance: the report's measures as a structured list, and figures derived from its counts.
+"""Well-being and governance: the review's statements as a structured list, and figures derived from its counts.
 
-Two sections of the report (人民福祉持续提升 / 社会大局和谐安宁) and their outlook counterparts are mostly
-prose. To read them as data, each paragraph is split into sentences and clauses; every clause is given a
-domain (by keyword) and a kind (does it carry a number of the report, a deliverable one could check, or only a
-direction?). The rules are plain keyword lists, shown to readers, so the classification can be argued with.
+Two review sections of the report (人民福祉持续提升 / 社会大局和谐安宁) are mostly prose. To read them as data,
+each paragraph is split into sentences and clauses; every clause is given a domain (by keyword) and the
+report's numbers it holds. The outlook's commitments are not split here: they are read from
+``analysis.commitments`` (one segmentation, one rule of what is checkable, for every chapter); this module only
+gives them a domain (``with_domain``). The rules are plain keyword lists, shown to readers, so the
+classification can be argued with.
 
 Outside data (a population) stays outside: functions take it as an argument, never read it from the report.
 """
@@ -19,6 +21,8 @@ import pandas as pd
 
 from analysis.derive import Derived, Interval, interval
 from analysis.source import SECTION_BY_KEY, Report, load_report
+
+REVIEW = tuple(k for k, spec in SECTION_BY_KEY.items() if spec.part == "review")
 
 SENTENCE = re.compile(r"[^。!?;\uff01\uff1f\uff1b]+[。!?;\uff01\uff1f\uff1b]?")  # half- and full-width ends
 CLAUSE_SPLIT = re.compile(r"[,\uff0c]")  # the report writes half-width commas; full-width ones too
@@ -55,22 +59,6 @@ GOVERNANCE_DOMAINS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 OTHER = "other 其他"
 
-# What a reader could check a year later. A clause holding one of the report's numbers is "quantified"; one whose
-# first action word names a concrete deliverable (a programme run, a mechanism set up, full coverage) is
-# "deliverable"; one whose first action word only names a direction (提高, 完善, 深化 …) is "direction"; the rest
-# (assessments such as 教育布局更加优质均衡) is "other". The first action word decides: 扎实推进…廉政建设 is a
-# direction although 建设 occurs in it; adverbs (持续, 全面, 扎实) are not action words.
-QUANTIFIED = "quantified 有数字"
-DELIVERABLE = "deliverable 可核验"
-DIRECTION = "direction 方向性"
-KINDS = (QUANTIFIED, DELIVERABLE, DIRECTION, OTHER)
-DELIVERABLE_WORDS = ("全覆盖", "建立", "建设", "实施", "开展", "推行", "推出", "实现", "新增", "出台", "设立", "筹集",
-                     "举办", "组织", "下放", "形成", "发掘", "入选", "获评", "竣工", "投用", "完工", "创建", "表彰",
-                     "策划")
-DIRECTION_WORDS = ("提高", "提升", "完善", "优化", "深化", "强化", "健全", "推进", "推动", "坚持", "加强", "办好",
-                   "抓好", "凝聚", "做优", "树立", "鼓励", "营造", "探索", "关心", "聚焦", "围绕", "着眼", "接受",
-                   "按照", "落实", "纠正", "打造", "拓市场")
-
 
 def sentences(text: str) -> list[str]:
     """Sentences of a paragraph, each with its final 。/;/!/? (a trailing fragment is kept)."""
@@ -97,18 +85,6 @@ def classify(text: str, domains: Sequence[tuple[str, tuple[str, ...]]]) -> str:
     return OTHER
 
 
-def commitment_kind(text: str, has_number: bool) -> str:
-    if has_number:
-        return QUANTIFIED
-    first: tuple[int, str] | None = None
-    for words, kind in ((DELIVERABLE_WORDS, DELIVERABLE), (DIRECTION_WORDS, DIRECTION)):
-        for w in words:
-            at = text.find(w)
-            if at >= 0 and (first is None or at < first[0]):
-                first = (at, kind)
-    return first[1] if first else OTHER
-
-
 def split_theme(paragraph: str) -> tuple[str, str]:
     """(theme, rest): the paragraph's opening short sentence (教育医疗成色更足) if it has one, else OPENING."""
     first = sentences(paragraph)[:1]
@@ -119,11 +95,17 @@ def split_theme(paragraph: str) -> tuple[str, str]:
 
 def measures(section_keys: Iterable[str], domains: Sequence[tuple[str, tuple[str, ...]]],
              ind: pd.DataFrame | None = None, report: Report | None = None) -> pd.DataFrame:
-    """Every clause of the sections' body paragraphs, one row each, with its theme, domain and kind.
+    """Every clause of the review sections' body paragraphs, one row each, with its theme and domain.
 
     ``ind`` (the indicator table) marks clauses that contain an indicator's quote: they carry a number of
-    the report, and its id and display form are given.
+    the report (``numbered``), and its id and display form are given. Outlook sections are refused: their
+    commitments are cut and classed by ``analysis.commitments`` alone, so no chapter counts them differently.
     """
+    section_keys = list(section_keys)
+    outlook = [k for k in section_keys if k not in REVIEW]
+    if outlook:
+        raise ValueError(f"{', '.join(outlook)}: not a review section; read outlook commitments with "
+                         "analysis.commitments.commitments and select()")
     report = report or load_report()
     quotes = [] if ind is None else list(zip(ind["id"], ind["quote"], ind["display"], strict=True))
     rows = []
@@ -142,7 +124,7 @@ def measures(section_keys: Iterable[str], domains: Sequence[tuple[str, tuple[str
                         "sentence": s_no,
                         "clause": clause,
                         "domain": classify(clause, domains),
-                        "kind": commitment_kind(clause, bool(hits)),
+                        "numbered": bool(hits),
                         "indicators": ", ".join(i for i, _ in hits),
                         "figures": "、".join(d for _, d in hits),
                     })
@@ -153,24 +135,34 @@ def measures(section_keys: Iterable[str], domains: Sequence[tuple[str, tuple[str
 
 
 def measure_table(frame: pd.DataFrame, caption: str):
-    """The structured list as the book shows it."""
+    """The review's structured list as the book shows it."""
     from analysis.tables import Table
 
     return Table(pd.DataFrame({
         "theme 主题": frame["theme"],
-        "measure 举措 (clause of the report)": frame["clause"],
+        "statement 表述 (clause of the report)": frame["clause"],
         "domain 领域": frame["domain"],
-        "kind 类型": frame["kind"],
         "figure 数字": frame["figures"].replace("", "—"),
         "¶": frame["paragraph"].astype(str),
     }), caption)
 
 
-def kind_counts(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Clauses per ``by`` value and kind, every kind present (zeros included) so charts keep their legend."""
-    counts = frame.groupby([by, "kind"]).size().rename("clauses").reset_index()
-    full = pd.MultiIndex.from_product([frame[by].unique(), KINDS], names=[by, "kind"])
-    return counts.set_index([by, "kind"]).reindex(full, fill_value=0).reset_index()
+NUMBERED = "with a number of the report 有数字"
+UNNUMBERED = "without a number 无数字"
+
+
+def counts_by(frame: pd.DataFrame, by: str, column: str, values: Sequence[str]) -> pd.DataFrame:
+    """Rows per ``by`` value and ``column`` value, every value present (zeros included) so charts keep their legend."""
+    counts = frame.groupby([by, column]).size().rename("clauses").reset_index()
+    full = pd.MultiIndex.from_product([frame[by].unique(), list(values)], names=[by, column])
+    return counts.set_index([by, column]).reindex(full, fill_value=0).reset_index()
+
+
+def with_domain(commitments: pd.DataFrame, domains: Sequence[tuple[str, tuple[str, ...]]]) -> pd.DataFrame:
+    """Outlook commitments (rows of ``analysis.commitments.commitments``) with the chapter's domain of each."""
+    out = commitments.copy()
+    out["domain"] = out["text"].map(lambda t: classify(t, domains))
+    return out
 
 
 def indicators_in_theme(ind: pd.DataFrame, frame: pd.DataFrame, themes: Iterable[str]) -> list[str]:
@@ -178,6 +170,12 @@ def indicators_in_theme(ind: pd.DataFrame, frame: pd.DataFrame, themes: Iterable
     wanted = frame[frame["theme"].isin(list(themes)) & (frame["indicators"] != "")]
     ids = [i.strip() for cell in wanted["indicators"] for i in cell.split(",")]
     return [i for i in ind.sort_values("offset")["id"] if i in ids]
+
+
+def in_report_order(ind: pd.DataFrame, ids: Iterable[str]) -> list[str]:
+    """The given indicator ids, once each, in the order their quotes stand in the report."""
+    wanted = set(ids)
+    return [i for i in ind.sort_values("offset")["id"] if i in wanted]
 
 
 def indicator_domains(ind: pd.DataFrame, ids: Iterable[str], domains: Sequence[tuple[str, tuple[str, ...]]],
@@ -316,9 +314,8 @@ def outside_table(figures: Sequence[OutsideFigure]):
 
 
 __all__ = [
-    "GOVERNANCE_DOMAINS", "KINDS", "WELLBEING_DOMAINS", "OutsideFigure", "WithOutside", "bound_qualifier",
-    "break_even_margin", "classify", "clauses",
-    "commitment_kind", "derived_frame", "implied_total", "indicator_domains", "indicators_in_theme", "kind_counts",
-    "margin_curve", "measure_table", "measures", "outside_table", "per_capita", "ratio_to_indicator",
-    "residents_per", "sentences", "split_theme",
+    "GOVERNANCE_DOMAINS", "NUMBERED", "UNNUMBERED", "WELLBEING_DOMAINS", "OutsideFigure", "WithOutside",
+    "bound_qualifier", "break_even_margin", "classify", "clauses", "counts_by", "derived_frame", "implied_total",
+    "in_report_order", "indicator_domains", "indicators_in_theme", "margin_curve", "measure_table", "measures",
+    "outside_table", "per_capita", "ratio_to_indicator", "residents_per", "sentences", "split_theme", "with_domain",
 ]
