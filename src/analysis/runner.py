@@ -140,6 +140,8 @@ def _finish_notebook(output: Path, params_are_defaults: bool) -> None:
         tags = cell.get("metadata", {}).get("tags", [])
         if hide in tags and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"  # papermill draws a random id
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     pm_meta = nb.metadata.get("papermill", {})
