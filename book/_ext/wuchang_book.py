@@ -11,11 +11,14 @@
   the book's root).
 - Directives ``book-bibtex`` (the book's entry, with this build's version) and ``bibtex-entry KEY`` (an
   entry copied verbatim from the book's .bib files), so the cite page never drifts from the bibliography.
+- HTML tables of the chapters (``wc-table``): long identifiers and web addresses may break after ``_`` and
+  ``/`` (``<wbr>``), as the PDF's do, so a column need not be as wide as its longest id or address.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -100,6 +103,37 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["data_fingerprint"] = fingerprint
 
 
+WC_TABLE = '<table class="wc-table">'
+TAG = re.compile(r"(<[^>]*>)")
+# A run this long without a space is an identifier, a path or a web address, never a word of prose.
+LONG_TOKEN = re.compile(r"[^\s<>]{16,}")
+BREAK_AFTER = re.compile(r"([_/])(?=[^\s/])")  # not between the slashes of "//"
+
+
+def table_breaks(html: str) -> str:
+    """Break opportunities (<wbr>) after "_" and "/" inside long tokens of the text of the book's tables.
+
+    CSS offers no such opportunity, and breaking anywhere would also split short cells ("2023", "¶ 31")
+    when a table is squeezed. Tags are left alone; the text is already escaped, and "_" and "/" never
+    occur inside an entity.
+    """
+    if WC_TABLE not in html:
+        return html
+    parts = TAG.split(html)
+    for i in range(0, len(parts), 2):  # even items are text between tags
+        parts[i] = LONG_TOKEN.sub(lambda m: BREAK_AFTER.sub(r"\1<wbr>", m[0]), parts[i])
+    return "".join(parts)
+
+
+def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if app.builder.format != "html":
+        return
+    for node in list(doctree.findall(nodes.raw)):
+        if node.get("format") == "html" and WC_TABLE in node.astext():
+            text = table_breaks(node.astext())
+            node.replace(node[0], nodes.Text(text))
+
+
 class BookBibtex(SphinxDirective):
     """The BibTeX entry of the book itself, with this build's version and data fingerprint."""
 
@@ -133,6 +167,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     # Runs after jupyter-book and myst-parser have set their values; priority > 500 means later.
     app.connect("config-inited", _config_inited, priority=800)
     app.connect("html-page-context", _page_context)
+    app.connect("doctree-resolved", _doctree_resolved)
     app.add_directive("book-bibtex", BookBibtex)
     app.add_directive("bibtex-entry", BibtexEntry)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

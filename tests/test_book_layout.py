@@ -1,0 +1,38 @@
+"""Layout settings of the book: break opportunities in the HTML tables, the PDF's one-sided pages."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import yaml
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+
+
+def _ext():
+    spec = importlib.util.spec_from_file_location("wuchang_book", BOOK / "_ext" / "wuchang_book.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_table_breaks_long_ids_and_addresses_only() -> None:
+    ext = _ext()
+    html = ('<table class="wc-table"><tr><td>main_indicators_rank_2023</td><td>gdp_2023</td>'
+            "<td>http://www.wuchang.gov.cn/xxgk/t1.html</td><td>&lt;/script&gt;</td></tr></table>")
+    out = ext.table_breaks(html)
+    assert "main_<wbr>indicators_<wbr>rank_<wbr>2023" in out
+    assert "<td>gdp_2023</td>" in out  # short ids stay whole
+    assert "http://<wbr>www.wuchang.gov.cn/<wbr>xxgk/<wbr>t1.html" in out  # never between the slashes of //
+    assert "<td>&lt;/script&gt;</td>" in out  # escaped text and tags untouched
+    assert re.sub("<wbr>", "", out) == html
+    assert ext.table_breaks("<p>main_indicators_rank_2023</p>") == "<p>main_indicators_rank_2023</p>"
+
+
+def test_pdf_is_one_sided_with_sized_charts() -> None:
+    latex = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]["latex_elements"]
+    assert {"openany", "oneside"} <= set(latex["extraclassoptions"].split(","))
+    assert r"\renewcommand*{\sphinxincludegraphics}" in latex["preamble"]
+    assert "keepaspectratio" in latex["preamble"]
