@@ -286,3 +286,50 @@ def test_report_vs_outside_bars_are_qualifier_aware(figures):
     gdp = [d for d in data if d["label"].startswith("地区生产总值")]
     assert {d["qualifier"] for d in gdp} == {"expected+over"}
     assert {d["origin_label"] for d in data} == {context.ORIGIN_LABEL["report"], context.ORIGIN_LABEL["outside"]}
+
+
+# -- what readers see ------------------------------------------------------------------------------------------
+
+
+def test_a_reconstructed_title_is_said_in_words_not_as_a_marker(ctx, figures):
+    marked = ctx[ctx["source_title"].str.startswith(context.RECONSTRUCTED)]
+    assert len(marked)  # the data keeps its marker
+    shown = context.display_title(marked.iloc[0]["source_title"])
+    assert context.RECONSTRUCTED not in shown and shown.endswith(context.RECONSTRUCTED_SAYS)
+    assert context.display_title("plain title") == "plain title"
+    text = repr(context.figures_table(figures)) + repr(context.sources(ctx)) + context.sources(ctx)._repr_markdown_()
+    text += repr(context.comparison_table(context.comparisons(figures, 2.0)))
+    assert context.RECONSTRUCTED not in text and "title reconstructed" in text
+
+
+def test_a_tiny_revision_counts_as_unchanged(figures):
+    loose = context.comparisons(figures, 2.0, unchanged_pct=0.01)
+    strict = context.comparisons(figures, 2.0, unchanged_pct=0.0)
+    tiny = loose[(loose["year"] == 2021) & (loose["kind"] == "revision")].iloc[0]
+    assert abs(tiny["change_pct"]) < 0.01 and tiny["direction"] == "unchanged"
+    assert strict.loc[tiny.name, "direction"] == "up"
+    summary = context.revision_summary(loose)
+    assert summary["upward"] + summary["downward"] + summary["unchanged"] == summary["count"]
+    assert summary["unchanged"] == context.revision_summary(strict)["unchanged"] + 1
+    words = context.direction_words(summary, 0.01)
+    assert "unchanged" in words["phrase"] and not words["phrase"].startswith("all")
+    assert context.direction_words(context.revision_summary(strict), 0.0)["phrase"].startswith("all")
+
+
+def test_level_axes_never_let_a_small_change_fill_a_panel(figures):
+    spec = context.series_chart(figures, ["Source: test"]).to_dict()
+    data = next(iter(spec["datasets"].values()))
+    for panel in spec["vconcat"]:
+        key = panel["transform"][0]["filter"].split("'")[1]
+        lo, hi = panel["layer"][0]["encoding"]["y"]["scale"]["domain"]
+        values = [d["value"] for d in data if d["indicator"] == key]
+        mid = (min(values) + max(values)) / 2
+        assert hi - lo >= 2 * context.LEVEL_PAD * mid  # retail sales: 753 and 760 no longer span the panel
+        assert lo <= min(values) and hi >= max(values)
+    assert context.LEVEL_NOTE in spec["title"]["subtitle"][-1]
+
+
+def test_focus_labels_sit_below_their_points_not_beside_them(figures):
+    spec = context.focus_chart(figures, "gp_budget_revenue", ["Source: test"]).to_dict()
+    texts = [lay for lay in spec["layer"] if lay["mark"]["type"] == "text" and lay["encoding"].get("x")]
+    assert texts and all(t["mark"].get("dy", 0) > 0 and not t["mark"].get("dx") for t in texts)

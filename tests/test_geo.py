@@ -228,6 +228,24 @@ def test_maps_keep_to_the_city():
                         assert not poly.exterior.is_ccw
 
 
+def test_the_map_edge_is_never_drawn_as_a_boundary():
+    """A zoomed map cuts the districts: the cut must not show as a solid (surveyed) line along the frame."""
+    for chart in (maps.corridor_map(), maps.zones_map()):
+        spec = chart.to_dict()
+        (x0, y0), (x1, y1) = spec["projection"]["fit"]["geometry"]["coordinates"]
+        assert spec["view"]["stroke"] == maps.FRAME_COLOUR  # the edge is the view's own thin grey border
+        edges = shapely.MultiLineString([[(x0, y0), (x1, y0)], [(x1, y0), (x1, y1)], [(x1, y1), (x0, y1)],
+                                         [(x0, y1), (x0, y0)]])
+        for layer in _geo_layers(spec):
+            assert layer["mark"].get("clip") is True
+            for f in layer["data"]["values"]:
+                if f.get("status") != maps.SURVEYED:
+                    continue
+                outline = shapely.geometry.shape(f["geometry"]).boundary
+                assert outline.intersection(edges.buffer(2e-5)).length < 2e-3, f.get("name_zh")  # an edge: ≥ 1e-2
+    assert "HTML" in maps.SCHEMATIC_NOTE  # hovering is possible only there
+
+
 def test_wuhan_map_highlights_wuchang_and_names_neighbours():
     spec = maps.district_in_wuhan_map("tianditu").to_dict()
     values = _geo_layers(spec)[0]["data"]["values"]

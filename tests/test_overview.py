@@ -10,6 +10,7 @@ import pytest
 from analysis import overview
 from analysis.chapters import CHAPTERS, PAGES
 from analysis.indicators import KINDS, load_indicators
+from analysis.quantities import NUMERAL
 from analysis.source import SECTIONS
 
 
@@ -90,6 +91,42 @@ def test_dashboard_draws_every_headline_figure_with_its_qualifier(ind):
     assert len(spec["vconcat"]) == len(overview.HEADLINE_PANELS)
     drawn = {row["id"]: row["qualifier"] for data in spec["datasets"].values() for row in data if "id" in row}
     assert drawn == {i: ind.loc[i, "qualifier"] for i in ids}
+
+
+def test_no_dashboard_panel_mixes_display_units(ind):
+    """3.1万个 drawn at 3.1 beside 2160个 at 2160 would be a false picture: one panel, one unit on its axis."""
+    for _, _, ids in overview.HEADLINE_PANELS:
+        frame = overview.panel_frame(ind, ids)
+        factors = (ind.loc[list(ids), "value"].to_numpy() / frame["shown"].to_numpy()).round(9)
+        assert len(set(factors)) == 1, ids
+        assert list(frame["phrase"]) == list(ind.loc[list(ids), "display"])  # labels keep the report's words
+        assert all("\n" in label for label in frame["label"])
+    people = overview.panel_frame(ind, overview.HEADLINE_PANELS[2][2])
+    assert people.set_index("id").loc["new_market_entities_2023", "shown"] == ind.loc["new_market_entities_2023",
+                                                                                       "value"]
+
+
+def test_dashboard_end_labels_fit_inside_the_plot(ind):
+    from analysis.charts import text_width
+
+    width = 520
+    spec = overview.headline_dashboard(ind, width=width).to_dict()
+    for panel in spec["vconcat"]:
+        rows = spec["datasets"][panel["data"]["name"]]
+        top = panel["layer"][0]["encoding"]["x"]["scale"]["domain"][1]
+        assert top > max(r["shown"] for r in rows)
+        for r in rows:
+            assert r["shown"] * width / top + 9 + text_width(r["phrase"]) <= width, r["phrase"]
+
+
+def test_numerals_reconcile_with_the_indicators(report, ind, numerals, structure):
+    tally = overview.numeral_count(report, ind, numerals)
+    assert tally.total == tally.outside_body + tally.body == len(numerals)
+    assert tally.body == tally.body_quantities + tally.body_others
+    assert tally.body == structure["quantity_numerals"].sum() + structure["other_numerals"].sum()
+    assert tally.unexplained == 0
+    assert tally.in_words and all(not NUMERAL.search(q) for q in tally.in_words)
+    assert tally.two_numerals and all(len(NUMERAL.findall(q)) >= 2 for q in tally.two_numerals)
 
 
 def test_guide_links_every_other_chapter_by_slug_in_reading_order():

@@ -233,3 +233,25 @@ def test_declared_parameters_match_the_notebook(slug):
     assert assigned == {p.name: p.default for p in chapter.params}
     assert all("=" not in line.split("#", 1)[1] for line in cell.source.splitlines() if "=" in line and "#" in line), \
         "papermill cannot parse a parameter line whose comment holds '='"
+
+
+# -- the carbon price behind the default parameter ---------------------------------------------------------------
+
+
+def test_default_carbon_price_is_computed_from_its_sources():
+    price = themes.carbon_price_default()
+    inputs = themes.CARBON_PRICE_SOURCE
+    assert price == pytest.approx(sum(i.turnover_yuan for i in inputs) / sum(i.volume_tonnes for i in inputs))
+    declared = next(p for p in get("02_innovation").params if p.name == "carbon_price_yuan_per_tonne")
+    assert declared.default == round(price, 1)
+    # an average of the two periods lies between their own averages, below the year-end close
+    per_period = [themes.carbon_price_default([i]) for i in inputs]
+    assert min(per_period) < price < max(per_period) < themes.CARBON_CLOSE_2023
+
+
+def test_carbon_price_table_names_every_source_and_its_address():
+    table = themes.carbon_price_table()
+    assert len(table) == len(themes.CARBON_PRICE_SOURCE) + 1
+    for i in themes.CARBON_PRICE_SOURCE:
+        assert table["source 来源"].str.contains(i.url, regex=False).any()
+    assert float(table.iloc[-1]["average 元/吨"]) == pytest.approx(themes.carbon_price_default(), abs=0.005)

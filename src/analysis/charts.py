@@ -154,13 +154,34 @@ def _titled(title: str, sections: Sequence[str]) -> alt.TitleParams:
     return alt.TitleParams(text=title, subtitle=[source_line(*sections)])
 
 
+def text_width(text: str, font_size: float = 11) -> float:
+    """A rough rendered width in pixels: a CJK character is about one em, other characters about 0.58 em."""
+    return sum(font_size if ord(c) > 0x2E80 else 0.58 * font_size for c in str(text))
+
+
+def label_room_max(values: Sequence[float], labels: Sequence[str], width: int, offset: float = 9,
+                   font_size: float = 11) -> float:
+    """The x-axis maximum at which each bar's end label (drawn ``offset`` px right of the bar) still fits.
+
+    For a bar of value v and a label w px wide: v · width / max + offset + w ≤ width.
+    """
+    need = 0.0
+    for v, text in zip(values, labels, strict=True):
+        room = width - offset - text_width(text, font_size) - 4
+        if v > 0:
+            need = max(need, v * width / max(room, width * 0.25))
+    return need
+
+
 def qualified_bars(df: pd.DataFrame, title: str, sections: Sequence[str], axis_title: str,
                    width: int = 520) -> alt.LayerChart:
     """Horizontal bars that keep the report's qualifiers visible.
 
-    ``df`` needs columns label, shown (value in display units), phrase, qualifier, quote, name_en.
-    A lower bound (超, 突破) ends in a right-pointing triangle, "just under" (近) in a left-pointing one,
-    an approximate value (左右) in a diamond; the bars of inexact values are lighter.
+    ``df`` needs columns label, shown (the value to draw), phrase (the report's words, the end label),
+    qualifier, quote, name_en. A lower bound (超, 突破) ends in a right-pointing triangle, "just under" (近)
+    in a left-pointing one, an approximate value (左右) in a diamond; the bars of inexact values are lighter.
+    The x axis runs from zero and far enough right for every end label to fit; a label written
+    "中文\nEnglish" is drawn on two lines.
     """
     data = df.copy()
     data["qual_base"] = [_base_qualifier(q) for q in data["qualifier"]]
@@ -179,10 +200,16 @@ def qualified_bars(df: pd.DataFrame, title: str, sections: Sequence[str], axis_t
         alt.Tooltip("expected:N", title="estimate"),
         alt.Tooltip("quote:N", title="quote"),
     ]
-    y = alt.Y("label:N", sort=order, title=None)
+    two_lines = data["label"].str.contains("\n").any()
+    axis = alt.Axis(labelExpr="split(datum.label, '\\n')", labelLineHeight=13, labelLimit=440) if two_lines \
+        else alt.Axis()
+    y = alt.Y("label:N", sort=order, title=None, axis=axis)
+    x_scale = alt.Scale(domain=[min(0.0, float(data["shown"].min())),
+                                label_room_max(list(data["shown"]), list(data["phrase"]), width)])
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     bars = base.mark_bar(height=16, color=PALETTE[0]).encode(
-        x=alt.X("shown:Q", title=axis_title), opacity=alt.Opacity("opacity:Q", legend=None, scale=None)
+        x=alt.X("shown:Q", title=axis_title, scale=x_scale),
+        opacity=alt.Opacity("opacity:Q", legend=None, scale=None)
     )
     ends = base.mark_point(filled=True, size=110, color=PALETTE[1]).encode(
         x="shown:Q",
@@ -191,4 +218,5 @@ def qualified_bars(df: pd.DataFrame, title: str, sections: Sequence[str], axis_t
                         legend=alt.Legend(orient="bottom", direction="vertical")),
     )
     labels = base.mark_text(align="left", dx=9, fontSize=11, color="#333333").encode(x="shown:Q", text="phrase:N")
-    return alt.layer(bars, ends, labels).properties(width=width, height=alt.Step(24), title=_titled(title, sections))
+    return alt.layer(bars, ends, labels).properties(width=width, height=alt.Step(34 if two_lines else 24),
+                                                    title=_titled(title, sections))

@@ -100,10 +100,28 @@ THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # A growth rate after a level: "比2021下降3.0%", "同比增长0.3%", ",增长8%", or the next cell of a table "| 28%".
 GROWTH_WORDS = re.compile(r"(增长|下降)(\d+(?:\.\d+)?)%(以上|左右)?")
 GROWTH_CELL = re.compile(r"^\s*\|\s*(-?\d+(?:\.\d+)?)%(以上|左右)?")
+# A title the page's stored excerpt does not show is marked in the data; readers see it said in words.
+RECONSTRUCTED = "[title not in stored excerpt]"
+RECONSTRUCTED_SAYS = "(title reconstructed; not in the stored excerpt)"
+# A revision smaller than this, in percent, is "unchanged": one unit in the last digit of a figure given to
+# 0.01亿元 is about 0.007% of a budget revenue near 140亿元.
+UNCHANGED_PCT = 0.01
+# Level charts do not start at zero; each axis spans at least ± this share around its figures, so a change of
+# one percent never fills a panel.
+LEVEL_PAD = 0.10
+LEVEL_NOTE = (f"The y axis does not start at zero: it spans at least ±{LEVEL_PAD:.0%} around the middle of the "
+              "figures shown")
 NOTE_ESTIMATE = re.compile(r"(?P<when>[A-Z][a-z]+ \d{4}) estimate was (?P<value>\d+(?:\.\d+)?)亿元")
 
 
 # -- reading the words ---------------------------------------------------------------------------------------
+
+
+def display_title(title: str) -> str:
+    """A page title as readers see it: a title marked as reconstructed says so in words at its end."""
+    if title.startswith(RECONSTRUCTED):
+        return f"{title.removeprefix(RECONSTRUCTED).strip()} {RECONSTRUCTED_SAYS}"
+    return title
 
 
 def normalise(text: str) -> str:
@@ -275,7 +293,7 @@ def load_context(path: Path = CONTEXT_SERIES) -> pd.DataFrame:
     frame["written"] = [d[1] for d in derived]  # as in the excerpt (thousands separators dropped)
     frame["phrase"] = [d[2] for d in derived]
     frame["origin"] = "outside"
-    frame["source"] = "source: " + frame["source_title"]
+    frame["source"] = "source: " + frame["source_title"].map(display_title)
     frame["formula"] = ""
     frame["ref"] = [f"context_series.csv:{n}" for n in frame["line"]]
     return _names(frame)
@@ -349,7 +367,7 @@ def implied_previous(ctx: pd.DataFrame, tolerance: float = 0.05) -> pd.DataFrame
             "source_title": r.source_title, "source_url": r.source_url, "excerpt": r.excerpt,
             "note": f"implied by the {r.year} figure {r.written} and its growth {g:g}%", "line": r.line,
             "qualifier": "approx", "phrase": f"≈{value:.2f}亿元", "origin": "implied",
-            "source": f"derived from line {r.line}: {r.source_title}",
+            "source": f"derived from line {r.line}: {display_title(r.source_title)}",
             "formula": f"{fmt_value(r.value)}亿元 / (1 + {g:g}%)", "lo": bounds.lo, "hi": bounds.hi,
             "ref": f"implied by context_series.csv:{r.line}",
         })
@@ -421,12 +439,21 @@ def _same_page(a: pd.Series, b: pd.Series) -> bool:
     return a["origin"] == b["origin"] == "outside" and a["source_title"] == b["source_title"]
 
 
-def comparisons(figures: pd.DataFrame, threshold_pct: float, series: Iterable[str] = HEADLINE) -> pd.DataFrame:
+def direction(change_pct: float, unchanged_pct: float = UNCHANGED_PCT) -> str:
+    """'up', 'down', or 'unchanged' when the change is smaller than ``unchanged_pct`` either way."""
+    if abs(change_pct) < unchanged_pct:
+        return "unchanged"
+    return "up" if change_pct > 0 else "down"
+
+
+def comparisons(figures: pd.DataFrame, threshold_pct: float, series: Iterable[str] = HEADLINE,
+                unchanged_pct: float = UNCHANGED_PCT) -> pd.DataFrame:
     """Every pair of differing figures for the same series and year, later against earlier.
 
     kind: 'revision' (an estimate against a later statement), 'conflict' (two figures of one status on one
     page), 'check' (reported/implied/final against each other: consistency of later figures).
-    change_pct = 100 · (later / earlier − 1); its bounds follow from both figures' qualifiers.
+    change_pct = 100 · (later / earlier − 1); its bounds follow from both figures' qualifiers; direction is
+    'unchanged' below ``unchanged_pct`` either way.
     """
     rows = []
     sub = figures[figures["indicator"].isin(list(series))]
@@ -452,9 +479,9 @@ def comparisons(figures: pd.DataFrame, threshold_pct: float, series: Iterable[st
                     "earlier_value": a["value"], "later_value": b["value"],
                     "earlier_status": a["status"], "later_status": b["status"], "later_rank": b["rank"],
                     "earlier_origin": a["origin"], "later_origin": b["origin"],
-                    "earlier_title": a["source_title"], "later_title": b["source_title"],
+                    "earlier_title": display_title(a["source_title"]), "later_title": display_title(b["source_title"]),
                     "change_pct": change, "change_lo": lo, "change_hi": hi,
-                    "large": abs(change) > threshold_pct,
+                    "large": abs(change) > threshold_pct, "direction": direction(change, unchanged_pct),
                     "formula": f"100 × ({fmt_value(b['value'])} / {fmt_value(a['value'])} − 1)",
                 })
     frame = pd.DataFrame(rows)
@@ -478,16 +505,40 @@ def final_revisions(pairs: pd.DataFrame) -> pd.DataFrame:
 
 def revision_summary(pairs: pd.DataFrame) -> dict[str, float]:
     """How far estimates moved, each estimate counted once against the latest figure for its year: count,
-    median and largest absolute revision, how many passed the threshold and how many went up."""
+    median and largest absolute revision, how many passed the threshold, and how many went up, went down
+    or stayed unchanged (the pairs' direction, see ``comparisons``)."""
     rev = final_revisions(pairs)
     size = rev["change_pct"].abs()
+    directions = rev["direction"].value_counts() if len(rev) else pd.Series(dtype=int)
     return {
         "count": len(rev),
         "median_abs_pct": float(size.median()) if len(rev) else math.nan,
         "max_abs_pct": float(size.max()) if len(rev) else math.nan,
         "large": int(rev["large"].sum()),
-        "upward": int((rev["change_pct"] > 0).sum()),
+        "upward": int(directions.get("up", 0)),
+        "downward": int(directions.get("down", 0)),
+        "unchanged": int(directions.get("unchanged", 0)),
     }
+
+
+def direction_words(summary: dict[str, float], unchanged_pct: float = UNCHANGED_PCT) -> dict[str, str]:
+    """The directions of a ``revision_summary`` in words: a phrase for the count, a short form, and which way
+    an estimate is more likely to err."""
+    up, down, same = summary["upward"], summary["downward"], summary["unchanged"]
+
+    def n(k: float) -> str:
+        return "none" if k == 0 else f"{k:g}"
+
+    phrase = (f"all {n(up)} were revised upwards" if up == summary["count"] else
+              f"{n(up)} {'was' if up == 1 else 'were'} revised upwards and {n(down)} downwards")
+    if same:
+        phrase += (f", while {n(same)} {'was' if same == 1 else 'were'} unchanged "
+                   f"(a revision of less than {unchanged_pct:g}% either way counts as none)")
+    short = ("never downwards" if up and not down else "never upwards" if down and not up
+             else "in both directions" if up and down else "not at all")
+    lean = ("somewhat more likely low than high" if up > down else "as likely high as low" if up == down
+            else "somewhat more likely high than low")
+    return {"phrase": phrase, "short": short, "lean": lean}
 
 
 def best_per_year(figures: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -549,7 +600,7 @@ def sources(ctx: pd.DataFrame, series: Iterable[str] = HEADLINE, path: Path = BI
     for (title, url), group in sub.groupby(["source_title", "source_url"], sort=False):
         lines = ", ".join(str(int(x)) for x in group["line"])
         word = "lines" if len(group) > 1 else "line"
-        rows.append((keys.get(url, ""), title, url, f"data/context/context_series.csv, {word} {lines}"))
+        rows.append((keys.get(url, ""), display_title(title), url, f"data/context/context_series.csv, {word} {lines}"))
     return Sources(tuple(rows))
 
 
@@ -586,9 +637,10 @@ def comparison_table(pairs: pd.DataFrame, caption: str = ""):
         "kind": pairs["kind"],
         "earlier figure": pairs["earlier"],
         "later figure": pairs["later"],
-        "change 变化": [f"{v:+.2f}%\nqualifiers allow {_range(lo, hi)}\nbeyond threshold: {'yes' if big else 'no'}"
-                      for v, lo, hi, big in zip(pairs["change_pct"], pairs["change_lo"], pairs["change_hi"],
-                                                pairs["large"], strict=True)],
+        "change 变化": [f"{_pct(v)}{' (unchanged)' if d == 'unchanged' else ''}\nqualifiers allow {_range(lo, hi)}"
+                      f"\nbeyond threshold: {'yes' if big else 'no'}"
+                      for v, lo, hi, big, d in zip(pairs["change_pct"], pairs["change_lo"], pairs["change_hi"],
+                                                   pairs["large"], pairs["direction"], strict=True)],
         "formula 算法": pairs["formula"],
     })
     return Table(frame, caption or "Figures for the same year that differ: how far, by formula")
@@ -608,6 +660,11 @@ def implied_table(figures: pd.DataFrame, caption: str = ""):
     })
     return Table(frame, caption or "Levels implied by the next year's figure and its growth rate (the range carries "
                                    "the rounding of the rate and the level's qualifier)")
+
+
+def _pct(value: float) -> str:
+    """A change in percent to two decimals, or to two significant digits when that would show 0.00."""
+    return f"{value:+.2f}%" if abs(value) >= 0.005 or value == 0 else f"{value:+.2g}%"
 
 
 def _range(lo: float, hi: float, unit: str = "%") -> str:
@@ -656,20 +713,39 @@ QUALIFIER_NOTE = ("A vertical arrow above a point: a lower bound (以上/突破,
                   "a vertical bar: the range a 左右 or an implied figure allows")
 
 
-def _year_axis(years: Iterable[int]) -> alt.X:
+def _year_axis(years: Iterable[int], title: bool = True) -> alt.X:
     years = list(years)
-    return alt.X("xpos:Q", title="year 年份", axis=alt.Axis(format="d", tickMinStep=1),
+    return alt.X("xpos:Q", title="year 年份" if title else None, axis=alt.Axis(format="d", tickMinStep=1),
                  scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5], nice=False, zero=False))
 
 
+def level_domain(frame: pd.DataFrame, pad: float = LEVEL_PAD) -> list[float]:
+    """The y range of a level chart: its figures and their bars, widened to at least ± ``pad`` around their
+    middle (a change of one percent then takes a small part of the axis, not all of it)."""
+    values = pd.concat([frame["value"], frame["bar_lo"], frame["bar_hi"]])
+    lo, hi = float(values.min()), float(values.max())
+    mid = (lo + hi) / 2
+    lo, hi = min(lo, mid * (1 - pad)), max(hi, mid * (1 + pad))
+    margin = 0.04 * (hi - lo)
+    return [max(0.0, lo - margin), hi + margin]
+
+
+def _with_target(domain: list[float], target: float | None) -> list[float]:
+    """A level domain widened, if need be, to show a target line with room around it."""
+    if target is None:
+        return domain
+    return [min(domain[0], 0.97 * target), max(domain[1], 1.03 * target)]
+
+
 def _layers(y_title: str, origins: Iterable[str], statuses: Iterable[str], years: Iterable[int],
-            size: int = 90) -> list[alt.Chart]:
-    x = _year_axis(years)
+            size: int = 90, domain: Sequence[float] | None = None, year_title: bool = True) -> list[alt.Chart]:
+    x = _year_axis(years, year_title)
     origins = list(origins)
     color = alt.Color("origin_label:N", title="source", scale=_origin_scale(origins),
                       legend=alt.Legend(orient="bottom", direction="vertical"))
+    y_scale = alt.Scale(zero=False, domain=list(domain)) if domain is not None else alt.Scale(zero=False)
     bars = alt.Chart().mark_rule(strokeWidth=2).encode(
-        x=x, y=alt.Y("bar_lo:Q", title=y_title, scale=alt.Scale(zero=False)), y2="bar_hi:Q", color=color,
+        x=x, y=alt.Y("bar_lo:Q", title=y_title, scale=y_scale), y2="bar_hi:Q", color=color,
         tooltip=TOOLTIP,
     ).transform_filter("datum.bound != 'exact'")
     tips = alt.Chart().mark_point(shape="triangle-up", filled=True, size=50).encode(
@@ -685,21 +761,26 @@ def _layers(y_title: str, origins: Iterable[str], statuses: Iterable[str], years
 
 
 def series_chart(figures: pd.DataFrame, source: Sequence[str], series: Sequence[str] = HEADLINE,
-                 width: int = 520) -> alt.FacetChart:
+                 width: int = 520) -> alt.VConcatChart:
     """The headline series over the years, one panel each: every stated figure with its status and source.
 
+    Each panel has its own y range (``level_domain``); all share the years and the legends.
     ``source``: the chart's source lines (the report's sections, the outside file).
     """
     data = _drawn(figures[figures["indicator"].isin(list(series)) & figures["origin"].isin(["report", "outside"])])
-    order = [SERIES[k].name_zh + " " + SERIES[k].name_en for k in series]
-    layer = alt.layer(*_layers("亿元 (100 million yuan)", data["origin"], data["status"], data["year"]), data=data)
-    return layer.properties(width=width, height=130).facet(
-        row=alt.Row("series_label:N", sort=order, title=None,
-                    header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
-                                      labelFontSize=12, labelFontWeight="bold")),
-    ).resolve_scale(y="independent").properties(title=alt.TitleParams(
-        f"Wuchang's headline series, {data['year'].min()}–{data['year'].max()}: every figure and its status",
-        subtitle=[*source, QUALIFIER_NOTE]))
+    panels = []
+    shown = [k for k in series if (data["indicator"] == k).any()]
+    for key in shown:
+        sub = data[data["indicator"] == key]
+        layers = _layers("亿元 (100 million yuan)", data["origin"], data["status"], data["year"],
+                         domain=level_domain(sub), year_title=key == shown[-1])
+        panels.append(alt.layer(*layers).transform_filter(alt.datum.indicator == key).properties(
+            width=width, height=130, title=alt.TitleParams(f"{SERIES[key].name_zh} {SERIES[key].name_en}",
+                                                           fontSize=12, anchor="start")))
+    return alt.vconcat(*panels, data=data, spacing=14).resolve_scale(y="independent").properties(
+        title=alt.TitleParams(
+            f"Wuchang's headline series, {data['year'].min()}–{data['year'].max()}: every figure and its status",
+            subtitle=[*source, QUALIFIER_NOTE, LEVEL_NOTE + " (in each panel)"]))
 
 
 def focus_chart(figures: pd.DataFrame, key: str, source: Sequence[str], target: float | None = None,
@@ -707,15 +788,18 @@ def focus_chart(figures: pd.DataFrame, key: str, source: Sequence[str], target: 
     """One series with everything known about each year: stated figures, quoted estimates, implied levels."""
     data = _drawn(figures[figures["indicator"] == key])
     series = SERIES[key]
-    layers = _layers(f"{series.name_zh} {series.name_en}, 亿元", data["origin"], data["status"], data["year"], size=110)
-    # Only the latest statement of each year is labelled; the others speak through their tooltips.
+    domain = _with_target(level_domain(data), target)
+    layers = _layers(f"{series.name_zh} {series.name_en}, 亿元", data["origin"], data["status"], data["year"], size=110,
+                     domain=domain)
+    # Only the latest statement of each year is labelled, centred below its point (the figures of other origins
+    # sit beside it, lower-bound arrows above it); the others speak through their tooltips.
     data["labelled"] = False
     best = best_per_year(figures, key)
     for r in best.itertuples():
         data.loc[(data["year"] == r.year) & (data["value"] == r.value) & (data["origin"] == r.origin),
                  "labelled"] = True
     data.loc[data.duplicated(["year", "value"]), "labelled"] = False  # the same figure twice: one label
-    labels = alt.Chart().mark_text(align="left", dx=9, fontSize=10, color="#333333").encode(
+    labels = alt.Chart().mark_text(align="center", baseline="top", dy=9, fontSize=10, color="#333333").encode(
         x="xpos:Q", y="value:Q", text="short:N", tooltip=TOOLTIP).transform_filter("datum.labelled")
     layers.append(labels)
     if target is not None:
@@ -726,7 +810,7 @@ def focus_chart(figures: pd.DataFrame, key: str, source: Sequence[str], target: 
             y="t:Q", text="label:N"))
     return alt.layer(*layers, data=data).properties(width=width, height=320, title=alt.TitleParams(
         f"{series.name_zh} {series.name_en}: every figure for every year, 亿元",
-        subtitle=[*source, QUALIFIER_NOTE]))
+        subtitle=[*source, QUALIFIER_NOTE, LEVEL_NOTE]))
 
 
 def comparison_chart(pairs: pd.DataFrame, threshold_pct: float, source: Sequence[str],
@@ -736,12 +820,14 @@ def comparison_chart(pairs: pd.DataFrame, threshold_pct: float, source: Sequence
     data["lo_draw"] = data["change_lo"].clip(lower=-30, upper=30)
     data["hi_draw"] = data["change_hi"].clip(lower=-30, upper=30)
     data["range"] = [_range(lo, hi) for lo, hi in zip(data["change_lo"], data["change_hi"], strict=True)]
+    data["change_text"] = [_pct(v) + (" unchanged" if d == "unchanged" else "")
+                           for v, d in zip(data["change_pct"], data["direction"], strict=True)]
     kinds = [k for k in ("revision", "conflict", "differing estimates", "check") if k in set(data["kind"])]
     colors = {"revision": PALETTE[0], "conflict": PALETTE[1], "differing estimates": PALETTE[3], "check": PALETTE[5]}
     color = alt.Color("kind:N", title="comparison", scale=alt.Scale(domain=kinds, range=[colors[k] for k in kinds]),
                       legend=alt.Legend(orient="bottom"))
     tooltip = [alt.Tooltip("label:N", title="pair"), alt.Tooltip("kind:N"), alt.Tooltip("earlier:N"),
-               alt.Tooltip("later:N"), alt.Tooltip("change_pct:Q", title="change %", format="+.2f"),
+               alt.Tooltip("later:N"), alt.Tooltip("change_pct:Q", title="change %", format="+.4f"),
                alt.Tooltip("range:N", title="range the qualifiers allow"), alt.Tooltip("formula:N")]
     y = alt.Y("label:N", title=None, sort=list(data["label"]))
     span = max(6.0, float(data["change_pct"].abs().max()) + 1, threshold_pct + 1)
@@ -750,7 +836,7 @@ def comparison_chart(pairs: pd.DataFrame, threshold_pct: float, source: Sequence
     ranges = base.mark_rule(strokeWidth=3, opacity=0.35).encode(
         x=alt.X("lo_draw:Q", scale=alt.Scale(domain=[-span, span]), title=None), x2="hi_draw:Q", color=color)
     points = base.mark_point(filled=True, size=90).encode(x=x, color=color)
-    text = base.mark_text(align="left", dx=8, fontSize=10).encode(x=x, text=alt.Text("change_pct:Q", format="+.2f"))
+    text = base.mark_text(align="left", dx=8, fontSize=10).encode(x=x, text="change_text:N")
     rules = pd.DataFrame({"x": [-threshold_pct, 0.0, threshold_pct],
                           "what": [f"−{threshold_pct:g}% threshold", "no change", f"+{threshold_pct:g}% threshold"]})
     refs = alt.Chart(rules).mark_rule(strokeDash=[4, 4], color="#888888").encode(
@@ -792,7 +878,8 @@ def path_to_target(figures: pd.DataFrame, target_yi: float, target_label: str, s
     """GDP year by year (latest statement per year) against the report's 迈向2000亿元."""
     best = _drawn(best_per_year(figures, "gdp"))
     best = best[(best["year"] >= years[0]) & (best["year"] <= years[1])]
-    layers = _layers("地区生产总值 GDP, 亿元", best["origin"], best["status"], best["year"], size=130)
+    layers = _layers("地区生产总值 GDP, 亿元", best["origin"], best["status"], best["year"], size=130,
+                     domain=_with_target(level_domain(best), target_yi))
     line = alt.Chart().mark_line(color="#bbbbbb", strokeWidth=1).encode(
         x="xpos:Q", y="value:Q").transform_filter("datum.on_line")
     best["labelled"] = ~best.duplicated(["year", "value"])  # the same figure twice (report and page): one label
@@ -806,4 +893,4 @@ def path_to_target(figures: pd.DataFrame, target_yi: float, target_label: str, s
     return alt.layer(line, *layers, labels, rule, tlabel, data=best).properties(
         width=width, height=300, title=alt.TitleParams(
             f"GDP against the preface's {target_label.removeprefix('report: ')}: the latest figure for each year",
-            subtitle=[*source, QUALIFIER_NOTE]))
+            subtitle=[*source, QUALIFIER_NOTE, LEVEL_NOTE]))

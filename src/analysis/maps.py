@@ -34,8 +34,11 @@ LANDMARK = "landmark 地标 (dashed circle: its precision)"
 STATUS = alt.Scale(domain=[SURVEYED, SCHEMATIC], range=[[1, 0], [6, 4]])
 # Report sections where the mapped places are named (analysis.source.SECTIONS).
 PLACE_SECTIONS = ("preface", "review-2", "review-3", "outlook-4")
-SCHEMATIC_NOTE = ("Dashed = schematic 示意图: drawn from landmarks and descriptions, not surveyed; hover for the basis "
-                  "and precision of each feature. Solid = surveyed district boundary.")
+SCHEMATIC_NOTE = ("Dashed = schematic 示意图: drawn from landmarks and descriptions, not surveyed; in the HTML book, "
+                  "hover for the basis and precision of each feature.")
+SURVEYED_NOTE = "Solid = surveyed district boundary; the grey frame is the edge of the map, not a boundary."
+FRAME_COLOUR = "#bbbbbb"  # the map's edge: never drawn like a boundary
+CLIP_MARGIN = 0.25  # geometry is cut to the view enlarged by this share on every side, so no cut edge shows
 NOT_DRAWN = ("Named in the report but not drawn (no geometry with a source): the six renewal units (not named in "
              "the report), 杨园, 昙华林, lakes, new roads.")
 ZONE_COLOURS = [PALETTE[1], PALETTE[3], PALETTE[4], PALETTE[2], "#b07aa1", "#9c755f", "#e15759", "#76b7b2"]
@@ -76,6 +79,21 @@ def _frame(geoms: Iterable, margin_m: float) -> shapely.Polygon:
     xmin, ymin, xmax, ymax = series.total_bounds
     rect = box(xmin - margin_m, ymin - margin_m, xmax + margin_m, ymax + margin_m)
     return gpd.GeoSeries([rect], crs=geo.METRIC).to_crs(geo.WGS84).envelope.iloc[0]
+
+
+def _clip_rect(frame: shapely.Polygon, margin: float = CLIP_MARGIN) -> tuple[float, float, float, float]:
+    """The view enlarged on every side: geometry cut here has its cut edges outside the drawn area."""
+    xmin, ymin, xmax, ymax = frame.bounds
+    dx, dy = margin * (xmax - xmin), margin * (ymax - ymin)
+    return xmin - dx, ymin - dy, xmax + dx, ymax + dy
+
+
+def _clipped(gdf: gpd.GeoDataFrame, frame: shapely.Polygon) -> gpd.GeoDataFrame:
+    """Geometry cut to beyond the view (shapely.clip_by_rect), empty parts dropped. The marks clip to the view
+    itself (``clip=True``), so the map's edge is never drawn as part of a boundary."""
+    out = gdf.copy()
+    out["geometry"] = shapely.clip_by_rect(out.geometry.to_numpy(), *_clip_rect(frame))
+    return out[~out.geometry.is_empty]
 
 
 def _projection(frame: shapely.Polygon) -> alt.Projection:
@@ -175,26 +193,33 @@ def _places_map(frame: shapely.Polygon, zones: gpd.GeoDataFrame, marks: gpd.GeoD
     districts = geo.wuhan_districts(source)
     main = geo.wuchang_main(source)
     others = districts[districts["adcode"] != geo.WUCHANG].copy()
-    others["geometry"] = others.geometry.intersection(frame)
-    others = others[~others.geometry.is_empty & (geo.to_metric(others).area > 2e5)]
     others["status"] = SURVEYED
-    wc = gpd.GeoDataFrame({"name_zh": ["武昌区"], "name_en": ["Wuchang"], "status": [SURVEYED],
-                           "area_shown": [f"{geo.wuchang_parts(source)['area_km2'].iloc[0]:.1f} km² (main polygon)"]},
-                          geometry=[main.intersection(frame)], crs=geo.WGS84)
+    visible = others.geometry.intersection(frame)  # what the view shows of each: for choosing and labelling
+    keep = ~visible.is_empty & (geo.to_metric(gpd.GeoDataFrame(geometry=visible, crs=geo.WGS84)).area > 2e5)
+    in_view = others[keep].copy()
+    in_view["geometry"] = visible[keep]
+    others = _clipped(others[keep], frame)
+    wc = _clipped(gpd.GeoDataFrame(
+        {"name_zh": ["武昌区"], "name_en": ["Wuchang"], "status": [SURVEYED],
+         "area_shown": [f"{geo.wuchang_parts(source)['area_km2'].iloc[0]:.1f} km² (main polygon)"]},
+        geometry=[main], crs=geo.WGS84), frame)
     dash = alt.StrokeDash("status:N", scale=STATUS, legend=None)  # the key layer carries the legend
     layers = [
         _line_key(frame, STATUS),
         alt.Chart(alt.Data(values=_values(others, ["name_zh", "name_en", "status"]))).mark_geoshape(
-            fill="#eeeeee", stroke="#aaaaaa", strokeWidth=0.8).encode(
+            fill="#eeeeee", stroke="#aaaaaa", strokeWidth=0.8, clip=True).encode(
             strokeDash=dash, tooltip=[alt.Tooltip("name_zh:N", title="区"), alt.Tooltip("name_en:N", title="district"),
                                       alt.Tooltip("status:N", title="geometry")]),
         alt.Chart(alt.Data(values=_values(wc, ["name_zh", "name_en", "status", "area_shown"]))).mark_geoshape(
-            fill="#f7f3ea", stroke="#333333", strokeWidth=1.6).encode(
+            fill="#f7f3ea", stroke="#333333", strokeWidth=1.6, clip=True).encode(
             strokeDash=dash, tooltip=[alt.Tooltip("name_zh:N", title="区"), alt.Tooltip("name_en:N", title="district"),
                                       alt.Tooltip("area_shown:N", title="area (EPSG:4547)"),
                                       alt.Tooltip("status:N", title="geometry")]),
     ]
-    nlabels = _label_points(others, ["short_zh", "name_en"])
+    # Names stand well inside the view (a label is about 90 px wide), so none runs over the edge.
+    inner = box(*_clip_rect(frame, -min(0.2, 90 / w)))
+    in_view["geometry"] = in_view.geometry.intersection(inner)
+    nlabels = _label_points(in_view[~in_view.geometry.is_empty], ["short_zh", "name_en"])
     nlabels["label"] = nlabels["short_zh"] + " " + nlabels["name_en"]
     layers.append(alt.Chart(nlabels).mark_text(fontSize=10, color="#777777", fontStyle="italic").encode(
         longitude="lon:Q", latitude="lat:Q", text="label:N"))
@@ -218,7 +243,7 @@ def _places_map(frame: shapely.Polygon, zones: gpd.GeoDataFrame, marks: gpd.GeoD
         shapes = pd.concat([z[~points], geo.precision_discs(z[points])]) if points.any() else z
         shapes = gpd.GeoDataFrame(shapes, geometry="geometry", crs=geo.WGS84)
         layers.append(alt.Chart(alt.Data(values=_values(shapes, cols))).mark_geoshape(
-            fillOpacity=0.22, strokeWidth=2).encode(
+            fillOpacity=0.22, strokeWidth=2, clip=True).encode(
             fill=colour, stroke=alt.Color("name_zh:N", scale=scale, legend=None), strokeDash=dash,
             tooltip=tooltip))
         if points.any():
@@ -236,7 +261,7 @@ def _places_map(frame: shapely.Polygon, zones: gpd.GeoDataFrame, marks: gpd.GeoD
         m["area_shown"] = "— (point)"
         discs = geo.precision_discs(m)
         layers.append(alt.Chart(alt.Data(values=_values(discs, cols))).mark_geoshape(
-            fillOpacity=0, stroke="#555555", strokeWidth=1).encode(strokeDash=dash, tooltip=tooltip))
+            fillOpacity=0, stroke="#555555", strokeWidth=1, clip=True).encode(strokeDash=dash, tooltip=tooltip))
         pts = _label_points(m, cols)
         pts["symbol"] = LANDMARK
         layers.append(alt.Chart(pts).mark_point(filled=True, size=50, color="#333333").encode(
@@ -249,8 +274,10 @@ def _places_map(frame: shapely.Polygon, zones: gpd.GeoDataFrame, marks: gpd.GeoD
                         for p, n in zip(m.geometry, m["name_zh"], strict=True)]
         layers.append(alt.Chart(pts).mark_text(align="left", dx=7, dy=-6, fontSize=10, color="#333333").encode(
             longitude="lon:Q", latitude="lat:Q", text="label:N", tooltip=tooltip))
+    # The view's own border marks the map's edge, where the marks are clipped: a thin grey line, unlike any boundary.
     return alt.layer(*layers).resolve_scale(color="independent").properties(
-        width=w, height=h, projection=_projection(frame), title=_title(title, lines))
+        width=w, height=h, projection=_projection(frame), title=_title(title, lines),
+        view=alt.ViewBackground(stroke=FRAME_COLOUR, strokeWidth=1))
 
 
 def zones_map(zones_path: str | Path | None = None, source: str = "amap", landmarks: bool = True,
@@ -264,7 +291,7 @@ def zones_map(zones_path: str | Path | None = None, source: str = "amap", landma
     schematic = bool(zones["schematic"].any())
     return _places_map(frame, zones, marks, source,
                        "Places in 武昌 named by the report" + (" (schematic 示意图)" if schematic else ""), [
-                           SCHEMATIC_NOTE,
+                           SCHEMATIC_NOTE, SURVEYED_NOTE,
                            (f"Places layer: {relative(Path(zones_path))} (an analyst's layer, checked on loading)"
                             if own else NOT_DRAWN),
                            "Places: data/geo/places_schematic.geojson" if not own else "",
@@ -282,7 +309,7 @@ def corridor_map(source: str = "amap", width: int = 560) -> alt.LayerChart:
     frame = _frame(list(zones.geometry) + list(marks.geometry), 900)
     return _places_map(frame, zones, marks, source,
                        "滨江数创走廊 along 徐东大街 and the 滨江商务区 (schematic 示意图)", [
-                           SCHEMATIC_NOTE,
+                           SCHEMATIC_NOTE, SURVEYED_NOTE,
                            "The corridor is drawn as a point at 徐家棚站 inside a circle of its precision: "
                            "no geometry of 徐东大街 is available.",
                            geo.source_note(source),

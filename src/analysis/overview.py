@@ -17,6 +17,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.charts import PALETTE, REPORT_TITLE, qualified_bars
+from analysis.derive import display_factor
 from analysis.indicators import EXCLUSION_COLUMNS, KINDS, coverage_masks, read_csv_rows
 from analysis.paths import EXCLUSIONS, INDICATORS
 from analysis.quantities import NUMERAL
@@ -86,6 +87,44 @@ def classify_numerals(report: Report, indicators: Path = INDICATORS,
         rows.append({"offset": m.start(), "numeral": m.group(), "section": para.section, "role": para.role,
                      "class": cls, "context": text[max(0, m.start() - 6):m.end() + 6]})
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class NumeralCount:
+    """How the report's numerals add up to the indicator table, each step counted from the data."""
+
+    total: int  # every numeral of the text
+    outside_body: int  # in headings, banners and credits (回眸 2023, 展望 2024 …)
+    body: int  # in body paragraphs: what the density chart counts
+    body_quantities: int  # body numerals inside an indicator's quote
+    body_others: int  # body numerals inside an exclusion (names, slogans, labels)
+    others: int  # all numerals that are not quantities, body or not
+    indicators: int  # rows of data/indicators.csv
+    in_words: tuple[str, ...]  # quotes of indicators stated without any numeral (首位, 亚军, 翻番)
+    two_numerals: tuple[str, ...]  # quotes holding a second numeral (百亿级, 社零额, 亿元以上)
+    unexplained: int  # quantity numerals the two lists above do not account for (0 when the counts reconcile)
+
+
+def numeral_count(report: Report, ind: pd.DataFrame, numerals: pd.DataFrame) -> NumeralCount:
+    """Reconcile the numerals counted in the text with the indicators: an indicator stated in words has no
+    numeral, and a quote may hold two (a size class or a word that contains a numeral character)."""
+    quantities = numerals[numerals["class"] == "quantity"]
+    spans = {i: [(s, s + len(q)) for s in report.occurrences(q)] for i, q in ind["quote"].items()}
+    per_indicator = dict.fromkeys(ind.index, 0)
+    for offset in quantities["offset"]:
+        for i, places in spans.items():
+            if any(a <= offset < b for a, b in places):
+                per_indicator[i] += 1
+    in_words = tuple(ind.loc[i, "quote"] for i, n in per_indicator.items() if n == 0)
+    two = tuple(ind.loc[i, "quote"] for i, n in per_indicator.items() if n >= 2)
+    extra = sum(n - 1 for n in per_indicator.values() if n >= 2)
+    body = numerals[numerals["role"] == "body"]
+    return NumeralCount(
+        total=len(numerals), outside_body=int((numerals["role"] != "body").sum()), body=len(body),
+        body_quantities=int((body["class"] == "quantity").sum()),
+        body_others=int((body["class"] != "quantity").sum()),
+        others=int((numerals["class"] != "quantity").sum()), indicators=len(ind), in_words=in_words,
+        two_numerals=two, unexplained=len(quantities) - (len(ind) - len(in_words) + extra))
 
 
 def exclusion_examples(path: Path = EXCLUSIONS, per_kind: int = 1,
@@ -251,11 +290,25 @@ def headline_ids() -> list[str]:
     return [i for _, _, ids in HEADLINE_PANELS for i in ids]
 
 
+def panel_frame(ind: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
+    """The rows of one dashboard panel, labelled "中文\nEnglish".
+
+    One axis must have one unit: when the report writes the panel's figures in different display units
+    (3.1万个 beside 2160个), every bar is drawn in base units (the value column); the end labels keep the
+    report's words either way.
+    """
+    frame = chart_frame(ind, ids)
+    frame["label"] = frame["name_zh"] + "\n" + frame["name_en"]
+    if len({display_factor(u) for u in frame["unit_zh"]}) > 1:
+        frame["shown"] = ind.loc[list(ids), "value"].to_numpy()
+    return frame
+
+
 def headline_dashboard(ind: pd.DataFrame, width: int = 520) -> alt.VConcatChart:
     """The headline figures in three panels by unit, each drawn qualifier-aware (analysis.charts.qualified_bars)."""
     panels = []
     for title, axis, ids in HEADLINE_PANELS:
-        frame = chart_frame(ind, ids)
+        frame = panel_frame(ind, ids)
         sections = list(dict.fromkeys(ind.loc[list(ids), "section_key"]))
         panels.append(qualified_bars(frame, title, sections, axis, width=width))
     return alt.vconcat(*panels, spacing=28).resolve_scale(shape="independent", x="independent", y="independent")

@@ -24,16 +24,52 @@ from analysis.source import SECTION_BY_KEY, Report, load_report
 INNOVATION_SECTIONS = ("review-2", "outlook-2", "outlook-3")
 URBAN_SECTIONS = ("review-3", "outlook-4")
 
-# The national carbon market's average price, yuan per tonne, used to express a volume in tonnes in yuan.
-# Cumulative turnover over cumulative volume to the end of 2023, from two published series (see the source).
-CARBON_PRICE_SOURCE = (
-    "cumulative average price of the national carbon market (全国碳市场, allowances CEA) to the end of 2023: "
-    "(104.48亿元 + 144.44亿元) / (2.29亿吨 + 2.12亿吨) ≈ 56.4元/吨. The first terms are the cumulative turnover "
-    "and volume since the market opened, from the 全国碳排放权交易市场清结算信息日报 of 2022-12-28 "
-    "(10,447,885,698.39元, 229,127,782吨; reproduced at https://3060edu.com/linxia_tzgg/319.html); the second "
-    "are the full-year 2023 turnover and volume (144.44亿元, 2.12亿吨; year-end close 79.42元/吨; reported at "
-    "http://greenhousegog.com/info/1013/8404.htm)."
+# The national carbon market's average price, yuan per tonne, used to express a volume in tonnes in yuan:
+# cumulative turnover over cumulative volume to the end of 2023, summed from two published statements.
+
+
+@dataclass(frozen=True)
+class CarbonPriceInput:
+    """One published statement of the national carbon market's (全国碳市场, allowances CEA) trading."""
+
+    period: str  # what the totals cover
+    turnover_yuan: float  # 成交额, yuan
+    volume_tonnes: float  # 成交量, tonnes
+    document: str  # the statement, as it names itself
+    url: str  # where it is reproduced
+    note: str = ""
+
+
+CARBON_CLOSE_2023 = 79.42  # 元/吨, the 2023 year-end closing price, from the second statement below
+CARBON_PRICE_SOURCE: tuple[CarbonPriceInput, ...] = (
+    CarbonPriceInput("from the market's opening to 2022-12-28 (cumulative)", 10_447_885_698.39, 229_127_782,
+                     "全国碳排放权交易市场清结算信息日报 (clearing daily report), 2022-12-28",
+                     "https://3060edu.com/linxia_tzgg/319.html"),
+    CarbonPriceInput("the year 2023", 144.44e8, 2.12e8, "full-year 2023 totals of the national carbon market",
+                     "http://greenhousegog.com/info/1013/8404.htm", f"year-end close {CARBON_CLOSE_2023}元/吨"),
 )
+
+def carbon_price_default(inputs: Sequence[CarbonPriceInput] = CARBON_PRICE_SOURCE) -> float:
+    """Average price to the end of 2023, yuan per tonne: summed turnover / summed volume.
+
+    The last trading days of 2022 fall between the two statements and are in neither sum.
+    """
+    return sum(i.turnover_yuan for i in inputs) / sum(i.volume_tonnes for i in inputs)
+
+
+def carbon_price_table(inputs: Sequence[CarbonPriceInput] = CARBON_PRICE_SOURCE) -> pd.DataFrame:
+    """The statements behind the default price, with their totals in 亿元 and 亿吨 and their addresses."""
+    rows = [{"period": i.period, "turnover 成交额, 亿元": f"{i.turnover_yuan / 1e8:,.2f}",
+             "volume 成交量, 亿吨": f"{i.volume_tonnes / 1e8:,.2f}",
+             "average 元/吨": f"{i.turnover_yuan / i.volume_tonnes:,.2f}",
+             "source 来源": f"{i.document}" + (f"; {i.note}" if i.note else "") + f"\n{i.url}"} for i in inputs]
+    total_t = sum(i.turnover_yuan for i in inputs)
+    total_v = sum(i.volume_tonnes for i in inputs)
+    rows.append({"period": "together: to the end of 2023", "turnover 成交额, 亿元": f"{total_t / 1e8:,.2f}",
+                 "volume 成交量, 亿吨": f"{total_v / 1e8:,.2f}", "average 元/吨": f"{total_t / total_v:,.2f}",
+                 "source 来源": "sum of the rows above (the last trading days of 2022 are in neither)"})
+    return pd.DataFrame(rows)
+
 
 # -- indicator sets -------------------------------------------------------------------------------------------
 
@@ -572,6 +608,7 @@ def water_class_chart(frame: pd.DataFrame, title: str, sections: Sequence[str], 
 
 
 __all__ = [
+    "CARBON_CLOSE_2023",
     "CARBON_PRICE_SOURCE",
     "CARRIED",
     "INNOVATION_SECTIONS",
@@ -580,9 +617,12 @@ __all__ = [
     "OVERVIEW",
     "URBAN_SECTIONS",
     "WATER_STANDARD",
+    "CarbonPriceInput",
     "Estimate",
     "base_level_chart",
     "base_level_frame",
+    "carbon_price_default",
+    "carbon_price_table",
     "carried_forward",
     "class_range",
     "classify",
