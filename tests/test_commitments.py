@@ -205,12 +205,52 @@ def test_wellbeing_governance_and_outlook_chapters_give_the_same_counts(table):
     assert wellbeing.loc[spring.index, "checkable"].tolist() == spring["checkable"].tolist() == [False]
 
 
-@pytest.mark.parametrize("slug", ["04_wellbeing", "05_governance", "07_commitments"])
+THEMATIC = {"02_innovation": ("outlook-2", "outlook-3"), "03_urban_quality": ("outlook-4",)}
+
+
+def test_innovation_urban_and_outlook_chapters_give_the_same_counts(table):
+    """02 and 03 select whole sections and count them per section; their counts must be 07's, class by class."""
+    per = cm.per_section(table)  # the outlook chapter's counts
+    cols = [*cm.MEASURES, "total", "checkable"]
+    covered = []
+    for slug, expected in THEMATIC.items():
+        sections = chapter_constant(slug, "OUTLOOK_SECTIONS")
+        assert tuple(sections) == expected, slug
+        shown = cm.checkability(cm.select(table, sections=sections), "section", order=sections)
+        for key in sections:
+            assert shown.loc[key, cols].tolist() == per.loc[key, cols].tolist(), (slug, key)
+        covered += list(sections)
+        code = notebook_code(slug)
+        assert "cm.select(table, sections=OUTLOOK_SECTIONS)" in code and "cm.checkability(" in code
+    assert sorted(covered) == ["outlook-2", "outlook-3", "outlook-4"]
+    # the case that set the chapters apart: a named place with only a direction is not checkable anywhere
+    station = table[table["text"].str.contains("武昌火车站")]
+    assert station["measure"].tolist() == ["vague"] and not station["checkable"].any()
+
+
+def test_paragraph_chart_adds_up_to_the_sections(table):
+    rows = cm.select(table, sections=["outlook-2", "outlook-3"])
+    spec = cm.paragraph_chart(rows, "t", "Source: test").to_dict()
+    data = next(iter(spec["datasets"].values()))
+    per = cm.per_section(table)
+    for key in ("outlook-2", "outlook-3"):
+        label = cm.section_axis_label(key)
+        assert sum(d["count"] for d in data if d["heading"] == label) == per.loc[key, "total"]
+        assert sum(d["count"] for d in data if d["heading"] == label and d["checkable"] == "yes") == \
+            per.loc[key, "checkable"]
+    assert spec["spec"]["encoding"]["tooltip"]
+    assert any(line.startswith("Source: test") for line in spec["title"]["subtitle"])
+    assert spec["resolve"]["scale"]["y"] == "independent"
+
+
+@pytest.mark.parametrize("slug", ["02_innovation", "03_urban_quality", "04_wellbeing", "05_governance",
+                                  "07_commitments"])
 def test_chapters_read_outlook_commitments_with_analysis_commitments(slug):
     from analysis import livelihood
 
     code = notebook_code(slug)
-    assert "cm.commitments(" in code and "cm.CHECKABLE_RULE" in code
+    assert "cm.commitments(" in code and "cm.CHECKABLE_RULE" in code and "cm.NOT_CHECKABLE_RULE" in code
+    assert "themes.commitments(" not in code and "themes.classify(" not in code
     if slug != "07_commitments":
         assert "cm.select(" in code and "cm.checkability(" in code
     assert not hasattr(livelihood, "commitment_kind")  # no second classifier of commitments
@@ -310,3 +350,20 @@ def test_context_checks_judge_the_gdp_step(tmp_path):
         checks = cm.context_checks(ind, cm.read_context_series(path))
         assert checks[0].verdict == verdict
         assert "at least" in checks[1].verdict  # 以上: a lower bound stays a lower bound
+
+
+def test_page_titles_say_a_reconstruction_in_words(tmp_path):
+    from analysis.context import RECONSTRUCTED, RECONSTRUCTED_SAYS
+
+    ind = load_indicators()
+    path = tmp_path / "c.csv"
+    path.write_text(CONTEXT_HEADER
+                    + f"2024,gdp,2020,亿元,estimate,{RECONSTRUCTED} 政府工作报告,,预计全年地区生产总值完成2020亿元,\n"
+                    + "2024,fai,414,亿元,estimate,计划执行情况,,预计全年固定资产投资完成414亿元以上,\n",
+                    encoding="utf-8")
+    ctx = cm.read_context_series(path)
+    assert cm.page_title(cm.latest(ctx, "gdp", 2024)) == f"《政府工作报告》 {RECONSTRUCTED_SAYS}"
+    assert cm.page_title(cm.latest(ctx, "fai", 2024)) == "《计划执行情况》"
+    sources = [c.source for c in cm.context_checks(ind, ctx)]
+    assert not any(RECONSTRUCTED in s for s in sources) and RECONSTRUCTED_SAYS in sources[0]
+    assert "page_title(" in notebook_code("07_commitments")

@@ -260,7 +260,7 @@ def test_sources_list_every_page_once_with_its_key(ctx, tmp_path):
 
 def _layers(spec: dict) -> list[dict]:
     out = []
-    for key in ("layer", "vconcat", "hconcat"):
+    for key in ("layer", "vconcat", "hconcat", "concat"):
         for sub in spec.get(key, []):
             out += [sub, *_layers(sub)]
     if "spec" in spec:
@@ -319,7 +319,7 @@ def test_a_tiny_revision_counts_as_unchanged(figures):
 def test_level_axes_never_let_a_small_change_fill_a_panel(figures):
     spec = context.series_chart(figures, ["Source: test"]).to_dict()
     data = next(iter(spec["datasets"].values()))
-    for panel in spec["vconcat"]:
+    for panel in spec["concat"]:
         key = panel["transform"][0]["filter"].split("'")[1]
         lo, hi = panel["layer"][0]["encoding"]["y"]["scale"]["domain"]
         values = [d["value"] for d in data if d["indicator"] == key]

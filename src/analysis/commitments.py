@@ -32,8 +32,9 @@ Everything else is not checkable: a number that only counts a programme's parts 
 carrying a campaign out says nothing of its size or result), a named place with a direction (实施武昌火车站
 环境品质提升: 提升 has no end point), a mechanism to set up or improve (建立…“三岗”服务机制) and every
 direction (提高, 完善, 推进 …). This is the book's one classifier of outlook commitments: the chapters on
-well-being and governance select their paragraphs from ``commitments`` (``select``) and count them with
-``checkability``, so their counts are the ones of the chapter on the outlook.
+innovation, urban quality, well-being and governance select their sections and paragraphs from
+``commitments`` (``select``) and count them with ``checkability``, so their counts are the ones of the chapter
+on the outlook.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ CHECKABLE_RULE = ("it sets a number of the report as an outcome (a level to reac
                   "completion such as 办好 or 建成), names a date, or names a project, place or title together with "
                   "an event one can see happen (开业, 建成, 通车, 启动 …)")
 NOT_CHECKABLE_RULE = ("a number that only counts a programme's parts, a programme named without a level or an event, "
-                      "a mechanism to set up or improve, and a direction (提高, 完善, 推进 …) are not")
+                      "a named place or project given only a direction, a mechanism to set up or improve, and a "
+                      "direction (提高, 完善, 推进 …) are not")
 
 
 def wrap_source(text: str, width: int = 64, extra: str = "") -> list[str]:
@@ -546,6 +548,17 @@ def latest(ctx: pd.DataFrame, indicator: str, year: int) -> pd.Series | None:
     return order.iloc[0]
 
 
+def page_title(row: pd.Series) -> str:
+    """The title of a context row's page as readers see it, in 《》. The data mark a title the stored excerpt
+    does not show (``analysis.context.RECONSTRUCTED``); readers get that said in words after the title."""
+    from analysis.context import RECONSTRUCTED_SAYS, display_title
+
+    shown = display_title(str(row["source_title"]))
+    if shown.endswith(RECONSTRUCTED_SAYS):
+        return f"《{shown.removesuffix(RECONSTRUCTED_SAYS).strip()}》 {RECONSTRUCTED_SAYS}"
+    return f"《{shown}》"
+
+
 @dataclass(frozen=True)
 class ContextCheck:
     what: str  # the commitment, in the report's words
@@ -576,7 +589,7 @@ def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, gdp_target_id: str = "g
         checks.append(ContextCheck(
             f"{target['name_zh']}: {target['quote']} ({target['name_en']})", target["section"], target["display"],
             "gdp", 2024, f"{gdp['value']:g}{gdp['unit']} ({qual})", gdp["status"], verdict,
-            f"2024 GDP (context) ≥ {target['display']}", f"{gdp['source_title']} {gdp['source_url']}".strip()))
+            f"2024 GDP (context) ≥ {target['display']}", f"{page_title(gdp)} {gdp['source_url']}".strip()))
     fai = latest(ctx, "fai", 2024)
     if fai is not None and investment_base_id in ind.index:
         base = ind.loc[investment_base_id]
@@ -587,7 +600,7 @@ def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, gdp_target_id: str = "g
             "狠抓项目投资 (push project investment)", "坚持夯基固本 着力增强发展基础支撑", "no number set",
             "fai", 2024, f"{fai['value']:g}{fai['unit']} ({qual})", fai["status"],
             f"no target to judge; investment changed by {bound}{change:+.1f}% on 2023's {base['display']}",
-            "100 × (2024 investment / 2023 investment − 1)", f"{fai['source_title']} {fai['source_url']}".strip()))
+            "100 × (2024 investment / 2023 investment − 1)", f"{page_title(fai)} {fai['source_url']}".strip()))
     return checks
 
 
@@ -728,6 +741,43 @@ def measure_chart(df: pd.DataFrame, source: str):
         subtitle=wrap_source(source, extra="segmentation: analysis.commitments")))
 
 
+CHECKABLE_NOTE = "checkable = an outcome number, a date or a named deliverable"
+
+
+def paragraph_chart(df: pd.DataFrame, title: str, source: str, width: int = 420):
+    """Commitments per outlook paragraph (sub-heading), stacked by class, one panel per section.
+
+    For chapters that read some sections: the rows come from ``select`` on the one ``commitments`` table, so a
+    section's bars add up to its bar in ``measure_chart``.
+    """
+    import altair as alt
+
+    data = (df.groupby(["section", "subheading", "measure"], sort=False)
+            .agg(count=("n", "size"), clauses=("text", lambda t: " / ".join(t)[:320])).reset_index())
+    data["heading"] = data["section"].map(section_axis_label)
+    data["measure_label"] = data["measure"].map(MEASURE_LABELS)
+    data["order"] = data["measure"].map(MEASURES.index)
+    data["checkable"] = data["measure"].isin(CHECKABLE).map({True: "yes", False: "no"})
+    domain = [MEASURE_LABELS[m] for m in MEASURES]
+    bars = alt.Chart(data).mark_bar(height=20).encode(
+        y=alt.Y("subheading:N", sort=list(dict.fromkeys(df["subheading"])), title=None),
+        x=alt.X("count:Q", title="commitments 承诺条数", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("measure_label:N", title="measurable by", scale=alt.Scale(domain=domain,
+                                                                              range=MEASURE_COLORS),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("subheading:N", title="sub-heading 小标题"),
+                 alt.Tooltip("measure_label:N", title="measurable by"), alt.Tooltip("checkable:N"),
+                 alt.Tooltip("count:Q", title="commitments"), alt.Tooltip("clauses:N", title="the clauses")],
+    ).properties(width=width, height=alt.Step(28))
+    headings = [section_axis_label(k) for k in dict.fromkeys(df["section"])]
+    header = alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top", labelFontSize=12,
+                        labelFontWeight="bold", labelExpr="split(datum.label, '|')", labelLimit=600)
+    return bars.facet(row=alt.Row("heading:N", sort=headings, title=None, header=header)).resolve_scale(
+        y="independent").properties(title=alt.TitleParams(title, subtitle=[
+            CHECKABLE_NOTE, *wrap_source(source, extra="segmentation and classes: analysis.commitments")]))
+
+
 def share_chart(per: pd.DataFrame, overall: float, source: str):
     """The share of each section's commitments a reader could check a year later."""
     import altair as alt
@@ -747,7 +797,7 @@ def share_chart(per: pd.DataFrame, overall: float, source: str):
         x="share:Q", tooltip=[alt.Tooltip("label:N", title="overall")])
     return alt.layer(bars, text, rule).properties(width=420, height=alt.Step(44), title=alt.TitleParams(
         "Share of commitments a reader could check a year later",
-        subtitle=["checkable = an outcome number, a date or a named deliverable; share = 100 × checkable / total",
+        subtitle=[f"{CHECKABLE_NOTE}; share = 100 × checkable / total",
                   *wrap_source(source)]))
 
 

@@ -761,26 +761,28 @@ def _layers(y_title: str, origins: Iterable[str], statuses: Iterable[str], years
 
 
 def series_chart(figures: pd.DataFrame, source: Sequence[str], series: Sequence[str] = HEADLINE,
-                 width: int = 520) -> alt.VConcatChart:
+                 width: int = 300, height: int = 180, columns: int = 2) -> alt.ConcatChart:
     """The headline series over the years, one panel each: every stated figure with its status and source.
 
-    Each panel has its own y range (``level_domain``); all share the years and the legends.
-    ``source``: the chart's source lines (the report's sections, the outside file).
+    The panels sit in a grid of ``columns`` so the chart is about as wide as tall and keeps legible labels
+    when a printed page scales it down. Each panel has its own y range (``level_domain``); all share the years
+    and the legends. ``source``: the chart's source lines (the report's sections, the outside file).
     """
     data = _drawn(figures[figures["indicator"].isin(list(series)) & figures["origin"].isin(["report", "outside"])])
     panels = []
     shown = [k for k in series if (data["indicator"] == k).any()]
-    for key in shown:
+    for i, key in enumerate(shown):
         sub = data[data["indicator"] == key]
+        bottom = i >= len(shown) - columns  # no panel below it: its x axis carries the title
         layers = _layers("亿元 (100 million yuan)", data["origin"], data["status"], data["year"],
-                         domain=level_domain(sub), year_title=key == shown[-1])
+                         domain=level_domain(sub), year_title=bottom)
         panels.append(alt.layer(*layers).transform_filter(alt.datum.indicator == key).properties(
-            width=width, height=130, title=alt.TitleParams(f"{SERIES[key].name_zh} {SERIES[key].name_en}",
-                                                           fontSize=12, anchor="start")))
-    return alt.vconcat(*panels, data=data, spacing=14).resolve_scale(y="independent").properties(
+            width=width, height=height, title=alt.TitleParams(f"{SERIES[key].name_zh} {SERIES[key].name_en}",
+                                                              fontSize=12, anchor="start")))
+    return alt.concat(*panels, data=data, columns=columns, spacing=18).resolve_scale(y="independent").properties(
         title=alt.TitleParams(
             f"Wuchang's headline series, {data['year'].min()}–{data['year'].max()}: every figure and its status",
-            subtitle=[*source, QUALIFIER_NOTE, LEVEL_NOTE + " (in each panel)"]))
+            subtitle=[*source, *QUALIFIER_NOTE.split("; "), LEVEL_NOTE + " (in each panel)"]))
 
 
 def focus_chart(figures: pd.DataFrame, key: str, source: Sequence[str], target: float | None = None,

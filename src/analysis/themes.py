@@ -1,9 +1,10 @@
 """Shared logic of the thematic chapters (innovation, urban quality): indicator sets, the report's own
-sub-headings, named places and projects, outlook commitments, implied bases, and the charts they need.
+sub-headings, named places and projects, the review's figures the outlook takes up again, implied bases, and
+the charts they need.
 
-Qualitative claims matter as much as numbers: a reader of the outlook wants to know which promises name
-something concrete enough to check a year later. The names below are the report's own words; every one is
-located in the text by code, so a name that is not in its section fails loudly instead of being shown.
+Qualitative claims matter as much as numbers. The names below are the report's own words; every one is
+located in the text by code, so a name that is not in its section fails loudly instead of being shown. How
+checkable the outlook's commitments are is read by analysis.commitments, the book's one classifier of them.
 """
 
 from __future__ import annotations
@@ -221,75 +222,10 @@ def named_summary(frame: pd.DataFrame) -> pd.DataFrame:
     return out[["sub-heading 小标题", "category 类别", "names 名称", "¶"]]
 
 
-# -- outlook commitments: how checkable is each promise? ------------------------------------------------------
+# -- the outlook: which of the review's figures return ----------------------------------------------------
 
-# Verbs that name a completed state a reader can check (built, opened, launched, won); the others
-# (推动, 加快, 持续, 支持) describe effort without an end point.
-MILESTONE_VERBS = ("建成", "竣工", "通车", "投用", "上线", "落地", "开放", "封顶", "成型", "启动", "办好", "争创",
-                   "编制实施")
-LEVELS = ("number 有数字", "named milestone 具名节点", "named object 具名对象", "direction only 仅方向")
-
-
-QUOTED = re.compile(r"“[^”]*”")
-
-
-def classify(sentence: str, quotes: Iterable[str], names: Iterable[str]) -> str:
-    """How checkable a commitment is: it states a number, a named milestone, a named object, or a direction.
-
-    Verbs are looked for outside quotation marks: “落地而生” names a kind of square, it promises no landing.
-    """
-    if any(q in sentence for q in quotes):
-        return LEVELS[0]
-    named = any(n in sentence for n in names)
-    plain = QUOTED.sub("", sentence)
-    if named and any(v in plain for v in MILESTONE_VERBS):
-        return LEVELS[1]
-    if named:
-        return LEVELS[2]
-    return LEVELS[3]
-
-
-def commitments(key: str, ind: pd.DataFrame, report: Report | None = None) -> pd.DataFrame:
-    """Every sentence of an outlook section as a commitment, with its sub-heading and checkability level."""
-    report = report or load_report()
-    quotes = list(ind.loc[ind["section_key"] == key, "quote"])
-    names = [n for n, _ in NAMED.get(key, ())]
-    rows = []
-    for part in parts(key, report):
-        for s in sentences(part.body):
-            rows.append({"section": key, "heading": SECTION_BY_KEY[key].heading, "sub-heading 小标题": part.lead,
-                         "commitment 承诺": s, "level": classify(s, quotes, names),
-                         "names": "; ".join(n for n in names if n in s), "¶": part.paragraph})
-    return pd.DataFrame(rows)
-
-
-def commitment_chart(frame: pd.DataFrame, title: str, sections: Sequence[str], width: int = 420) -> alt.FacetChart:
-    """Stacked bars: commitments per sub-heading by how checkable they are, one panel per outlook section."""
-    data = frame.copy()
-    data["order"] = data["level"].map(LEVELS.index)
-    counts = (data.groupby(["heading", "sub-heading 小标题", "level", "order"], sort=False)
-              .agg(n=("commitment 承诺", "size"), examples=("commitment 承诺", lambda s: " | ".join(s)[:300]))
-              .reset_index())
-    rows = list(dict.fromkeys(data["sub-heading 小标题"]))
-    colours = [PALETTE[0], PALETTE[2], PALETTE[3], PALETTE[5]]
-    bars = alt.Chart().mark_bar(height=18).encode(
-        y=alt.Y("sub-heading 小标题:N", sort=rows, title=None),
-        x=alt.X("n:Q", title="sentences (commitments) 句数", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("level:N", title="how checkable 可核查程度",
-                        scale=alt.Scale(domain=list(LEVELS), range=colours),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("heading:N", title="section"), alt.Tooltip("sub-heading 小标题:N"),
-                 alt.Tooltip("level:N"), alt.Tooltip("n:Q", title="sentences"),
-                 alt.Tooltip("examples:N", title="the sentences")],
-    ).properties(width=width, height=alt.Step(26))
-    headings = list(dict.fromkeys(data["heading"]))
-    return alt.FacetChart(data=counts, spec=bars, facet=alt.Facet(
-        "heading:N", sort=headings, title=None,
-        header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top", labelFontSize=12,
-                          labelFontWeight="bold")), columns=1).resolve_scale(y="independent").properties(
-        title=_title(title, sections))
-
+# How checkable each outlook commitment is, is not decided here: analysis.commitments holds the book's one
+# segmentation and classifier, and the chapters count with its ``select`` and ``checkability``.
 
 # Verbs that open an indicator's Chinese name ("新建微循环道路"): what remains is the thing built, the topic.
 ACTION_PREFIXES = ("新建", "新增", "打通", "整治", "加装", "完成", "建成")
@@ -612,7 +548,6 @@ __all__ = [
     "CARBON_PRICE_SOURCE",
     "CARRIED",
     "INNOVATION_SECTIONS",
-    "LEVELS",
     "NAMED",
     "OVERVIEW",
     "URBAN_SECTIONS",
@@ -625,9 +560,6 @@ __all__ = [
     "carbon_price_table",
     "carried_forward",
     "class_range",
-    "classify",
-    "commitment_chart",
-    "commitments",
     "difference",
     "indicator_as_derived",
     "indicator_set",
