@@ -1,8 +1,9 @@
 """Benchmark of the build, on a clean copy of the project: medians of several runs.
 
-Measures: cold build (empty cache), no-op rebuild, rebuild after changing one data file, `run` of one chapter
-with a new parameter, and — in the same command — the baseline: a plain `jupyter-book build` with
-`execute_notebooks: force` over the same notebooks, and the bare import time of pandas+altair+geopandas.
+Measures (HTML, like the baseline): cold build (empty _build), no-op rebuild, rebuild after changing the
+input file with the fewest readers; then the PDF step alone, `run` of one chapter with a new parameter, and
+— in the same command — the baseline: a plain `jupyter-book build` with `execute_notebooks: force` over the
+same notebooks, and the bare import time of pandas+altair+geopandas.
 
     .venv/bin/python benchmarks/bench_build.py [--runs 3] [--json out.json]
 """
@@ -58,18 +59,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    results: dict[str, list[float]] = {k: [] for k in ("cold", "noop", "data_change", "run_one", "baseline",
-                                                       "import")}
+    results: dict[str, list[float]] = {k: [] for k in ("cold", "noop", "data_change", "pdf_step", "run_one",
+                                                       "baseline", "import")}
     executed_after_change: list[list[str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         project = copy_project(Path(tmp) / "proj")
         env = project_env(project)
         jb = str(Path(sys.executable).parent / "jupyter-book")
-        must(run_cli(project, "build", "--quiet"))  # warm the OS caches and write the static files once
+        # HTML only, like the baseline; the PDF step is timed on its own below.
+        must(run_cli(project, "build", "--html", "--quiet"))  # warm the OS caches once
         for i in range(args.runs):
-            shutil.rmtree(project / "_build" / "cache", ignore_errors=True)
-            results["cold"].append(timed(lambda: must(run_cli(project, "build", "--quiet"))))
-            results["noop"].append(timed(lambda: must(run_cli(project, "build", "--quiet"))))
+            shutil.rmtree(project / "_build", ignore_errors=True)
+            results["cold"].append(timed(lambda: must(run_cli(project, "build", "--html", "--quiet"))))
+            results["noop"].append(timed(lambda: must(run_cli(project, "build", "--html", "--quiet"))))
             readers: dict[str, set[str]] = {}
             for c in report(project)["chapters"]:
                 for p in c["inputs"]:
@@ -77,7 +79,8 @@ def main() -> None:
             path = min(readers, key=lambda p: (len(readers[p]), p))
             target = project / path
             target.write_bytes(target.read_bytes() + b"\n")
-            results["data_change"].append(timed(lambda: must(run_cli(project, "build", "--quiet"))))
+            results["data_change"].append(timed(lambda: must(run_cli(project, "build", "--html", "--quiet"))))
+            results["pdf_step"].append(timed(lambda: must(run_cli(project, "build", "--pdf", "--quiet"))))
             executed = sorted(c["name"] for c in report(project)["chapters"] if c["status"] == "executed")
             executed_after_change.append([*executed, f"(changed {path})"])
             run_out, base_out = str(Path(tmp) / f"run{i}"), str(Path(tmp) / f"baseline{i}")

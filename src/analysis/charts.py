@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 
 import altair as alt
@@ -20,6 +21,7 @@ from analysis.source import SECTION_BY_KEY
 FONT = "Noto Sans CJK SC"
 PALETTE = ["#1f5f8b", "#c8553d", "#588b8b", "#f2a541", "#6b4e71", "#8c8c8c"]
 REPORT_TITLE = "《勇挑大梁 走在前列 奋力推进中国式现代化武昌实践》"
+PNG_ENV = "ANALYSIS_CHART_PNG"  # "0": charts carry no PNG (set by `python -m analysis run`)
 
 # How each qualifier is drawn: the bar's opacity, the end marker and the legend's words.
 QUALIFIER_STYLE: dict[str, tuple[float, str, str]] = {
@@ -128,11 +130,14 @@ class Figure:
         self.spec = chart.to_dict()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {
+        bundle = {
             "text/html": chart_html(self.spec) + data_link(self.spec),
-            "image/png": base64.b64encode(chart_png(self.spec)).decode("ascii"),
             "text/plain": f"<chart {chart_id(self.spec)}: {self.spec.get('title', {})}>",
         }
+        # The PNG is what the PDF prints; an analyst's one-chapter run (HTML only) skips it: it is the slowest part.
+        if os.environ.get(PNG_ENV, "1") != "0":
+            bundle["image/png"] = base64.b64encode(chart_png(self.spec)).decode("ascii")
+        return bundle
 
 
 def show(chart: alt.TopLevelMixin) -> Figure:

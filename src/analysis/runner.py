@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import chapters as chapter_list
+from analysis.charts import PNG_ENV
 from analysis.checks import check_all
 from analysis.errors import BookError
 from analysis.inputs import ENV_VAR, read_log
@@ -390,7 +391,11 @@ def run_one(slug: str, given: dict[str, Any], out_dir: Path, quiet: bool = False
     check_all()
     t0 = time.perf_counter()
     say(quiet, f"running {slug} into {out_dir} …")
-    result = run_chapter(slug, given, out_dir, cache=None)
+    os.environ[PNG_ENV] = "0"  # the standalone page is HTML; PNGs are only for the book's PDF
+    try:
+        result = run_chapter(slug, given, out_dir, cache=None)
+    finally:
+        os.environ.pop(PNG_ENV, None)
     if result.status == "failed":
         raise ChapterFailed(result.error or slug)
     page = write_standalone(out_dir / f"{result.name}.ipynb", out_dir / f"{result.name}.html")
