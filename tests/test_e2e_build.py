@@ -6,9 +6,11 @@ file, a failing chapter.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -60,6 +62,19 @@ def test_every_chart_has_a_source_line_a_png_and_its_data(project: Path) -> None
             assert '"Source' in html, f"{chapter.slug}: a chart without a source line"
             assert out["data"].get("image/png"), f"{chapter.slug}: a chart without its PNG (the PDF needs it)"
             assert 'class="wc-data"' in html and "data:text/csv" in html, f"{chapter.slug}: no data download"
+            payload = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', html).group(1)
+            rows = list(csv.DictReader(io.StringIO(base64.b64decode(payload).decode("utf-8"))))
+            assert rows and "source" in rows[0], f"{chapter.slug}: a chart's CSV has no rows or no source column"
+            assert rows[0]["source"].startswith("Source"), f"{chapter.slug}: {rows[0]['source']!r}"
+
+
+def test_pdf_holds_every_chapter_and_chart(project: Path) -> None:
+    from analysis.pdf import PDF_NAME, check_book_pdf
+
+    pdf = project / "_build" / "pdf" / PDF_NAME
+    assert pdf.exists()
+    assert check_book_pdf(pdf, project / "book" / "chapters") == []
+    assert (project / "_build" / "html" / "_static" / PDF_NAME).exists(), "the site links the PDF"
 
 
 def test_site_loads_nothing_from_other_hosts_and_every_chart_draws(project: Path) -> None:
