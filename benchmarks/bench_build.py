@@ -80,9 +80,9 @@ def main() -> None:
             target = project / path
             target.write_bytes(target.read_bytes() + b"\n")
             results["data_change"].append(timed(lambda: must(run_cli(project, "build", "--html", "--quiet"))))
-            results["pdf_step"].append(timed(lambda: must(run_cli(project, "build", "--pdf", "--quiet"))))
             executed = sorted(c["name"] for c in report(project)["chapters"] if c["status"] == "executed")
-            executed_after_change.append([*executed, f"(changed {path})"])
+            executed_after_change.append([*executed, f"(changed {path}; its readers: {sorted(readers[path])})"])
+            results["pdf_step"].append(timed(lambda: must(run_cli(project, "build", "--pdf", "--quiet"))))
             run_out, base_out = str(Path(tmp) / f"run{i}"), str(Path(tmp) / f"baseline{i}")
             results["run_one"].append(timed(lambda g=5.0 + i, out=run_out: must(run_cli(
                 project, "run", RUN_CHAPTER, "-p", f"{RUN_PARAM}={g}", "--out", out, "--quiet"))))
