@@ -11,7 +11,8 @@ book: $(STAMP) system-packages
 	$(PY) -m analysis build
 
 test: $(STAMP) system-packages
-	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff check src tests benchmarks data/geo
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 check: $(STAMP)

@@ -21,7 +21,10 @@ import time
 from pathlib import Path
 
 from analysis.chapters import CHAPTERS
-from analysis.snapshot import copy_project, project_env, run_cli
+
+# The project-copy helpers are test support (tests/support), not part of the package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.snapshot import copy_project, project_env, run_cli
 
 RUN_CHAPTER, RUN_PARAM = "01_regional_strength", "scenario_growth"  # one chapter, one new parameter value
 

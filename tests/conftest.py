@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analysis.paths import INDICATORS
-from analysis.source import Report, load_report
+from analysis.report.text import Report, load_report
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
-"""Charts and tables as the book shows them: data cannot break out of the page, ids are stable, the PDF gets
-a real PNG, the theme names the CJK font and qualifiers stay visible."""
+"""Charts and tables as the book shows them (analysis.presentation.charts, .display, .tables): data cannot break
+out of the page, ids are stable, the PDF gets a real PNG, the theme names the CJK font and qualifiers stay visible."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from analysis import charts
-from analysis.tables import Table, chart_frame, indicator_table
+from analysis.datasets.indicators import load_indicators
+from analysis.methods.derived import ratio
+from analysis.presentation import charts, display
+from analysis.presentation.charts import chart_frame, derived_frame
+from analysis.presentation.tables import Table, indicator_table
 
 HOSTILE = ["</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<!-- x", "a & b", "</SCRIPT >"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -35,7 +38,7 @@ def embedded_spec(page: str) -> dict:
 
 def test_chart_html_data_cannot_close_the_script():
     spec = hostile_chart().to_dict()
-    page = charts.chart_html(spec)
+    page = display.chart_html(spec)
     script = page[page.index("<script") :]
     # exactly one script element, and nothing from the data opens or closes a tag
     assert script.lower().count("</script") == 1 and script.rstrip().endswith("</script>")
@@ -47,39 +50,39 @@ def test_chart_html_data_cannot_close_the_script():
 
 def test_escaped_json_still_carries_the_data_exactly():
     spec = hostile_chart().to_dict()
-    assert embedded_spec(charts.chart_html(spec)) == spec
+    assert embedded_spec(display.chart_html(spec)) == spec
     rows = next(iter(spec["datasets"].values()))
     assert [r["label"] for r in rows] == HOSTILE
 
 
 def test_chart_ids_are_deterministic():
     a, b = hostile_chart().to_dict(), hostile_chart().to_dict()
-    assert charts.chart_id(a) == charts.chart_id(b)
-    assert re.fullmatch(r"wc-chart-[0-9a-f]{12}", charts.chart_id(a))
-    assert charts.chart_id({"a": 1, "b": [2]}) == charts.chart_id({"b": [2], "a": 1})
+    assert display.chart_id(a) == display.chart_id(b)
+    assert re.fullmatch(r"wc-chart-[0-9a-f]{12}", display.chart_id(a))
+    assert display.chart_id({"a": 1, "b": [2]}) == display.chart_id({"b": [2], "a": 1})
     other = hostile_chart([*HOSTILE[:-1], "changed"]).to_dict()
-    assert charts.chart_id(other) != charts.chart_id(a)
-    page = charts.chart_html(a)
-    assert page.count(charts.chart_id(a)) == 2  # the container and the script that fills it
+    assert display.chart_id(other) != display.chart_id(a)
+    page = display.chart_html(a)
+    assert page.count(display.chart_id(a)) == 2  # the container and the script that fills it
 
 
 def test_figure_mimebundle_holds_html_and_a_valid_png():
-    figure = charts.show(hostile_chart())
+    figure = display.show(hostile_chart())
     bundle = figure._repr_mimebundle_()
     assert set(bundle) == {"text/html", "image/png", "text/plain"}
     page = bundle["text/html"]
-    assert page.startswith(charts.chart_html(figure.spec))
+    assert page.startswith(display.chart_html(figure.spec))
     assert page.lower().count("</script") == 1 and "<img" not in page  # whatever follows the chart is escaped too
     png = base64.b64decode(bundle["image/png"], validate=True)
     assert png.startswith(PNG_SIGNATURE)
     assert png[12:16] == b"IHDR"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert width > 100 and height > 50
-    assert bundle["text/plain"].startswith(f"<chart {charts.chart_id(figure.spec)}: ")
+    assert bundle["text/plain"].startswith(f"<chart {display.chart_id(figure.spec)}: ")
 
 
 def test_theme_names_the_cjk_font():
-    config = charts.theme()["config"]
+    config = charts.altair_theme()["config"]
     assert charts.FONT == "Noto Sans CJK SC"
     assert config["font"] == charts.FONT
     for part in ("axis", "legend", "header"):
@@ -99,8 +102,6 @@ def test_source_line_names_the_report_and_sections():
 
 
 def test_qualified_bars_never_draw_a_bound_as_exact():
-    from analysis.indicators import load_indicators
-
     ind = load_indicators()
     ids = ["gdp_2023", "tourism_revenue_2023", "gdp_growth_2023", "retail_sales_growth_2023"]
     frame = chart_frame(ind, ids)
@@ -126,9 +127,18 @@ def test_table_html_escapes_data():
 
 
 def test_indicator_table_shows_quote_and_paragraph():
-    from analysis.indicators import load_indicators
-
     frame = indicator_table(load_indicators(), ids=["deposits_loans_2023"]).to_frame()
     row = frame.iloc[0]
     assert row["quote 原文"] == "“超2.2万亿元”"
     assert (row["report says"], row["qualifier"], row["¶"]) == ("超2.2万亿元", "over", "12")
+
+
+def test_derived_frame_marks_bounds_for_qualified_bars():
+    ind = load_indicators()
+    lower = ratio("t", "t", "t", ind, "livelihood_spending_2023", "livelihood_spending_share_2023",
+                  scale=100 / 1e8, unit="亿元", formula="f")
+    exact = ratio("e", "e", "e", ind, "job_posts_raised_2023", "urban_new_jobs_2023", unit="×", formula="g")
+    frame = derived_frame([lower, exact], digits=1)
+    assert list(frame["qualifier"]) == ["over", "exact"]
+    assert frame["phrase"].iloc[0].startswith("≥")
+    assert pd.isna(frame["upper"].iloc[0]) and frame["upper"].iloc[1] == pytest.approx(8.2 / 3)

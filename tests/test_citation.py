@@ -18,19 +18,10 @@ import pytest
 import yaml
 
 from analysis import __version__
-from analysis.citation import (
-    BIBFILE,
-    BOOK_KEY,
-    CITATION_FILE,
-    ChapterCitation,
-    bib_entry,
-    bib_fields,
-    book_bibtex,
-    cite_chapter,
-    source_key,
-)
-from analysis.paths import BOOK, DATA
-from analysis.version import ENV_FINGERPRINT, ENV_VERSION, build_env, current, data_fingerprint, footer_html
+from analysis.build.citation import BOOK_KEY, ChapterCitation, book_bibtex, cite_chapter
+from analysis.build.version import build_env, current, data_fingerprint, footer_html
+from analysis.datasets.bibliography import entry_bibtex, fields, source_key
+from analysis.paths import BIBLIOGRAPHY, BOOK, CITATION_FILE, DATA, FINGERPRINT_ENV, VERSION_ENV
 
 # --- CITATION.cff -----------------------------------------------------------------------------------------
 # The rules of the Citation File Format 1.2.0 schema (citation-file-format/schema.json) that apply to the
@@ -138,14 +129,14 @@ def test_citation_cff_agrees_with_the_package_and_the_book() -> None:
 def test_bibliography_parses_and_every_entry_is_complete() -> None:
     from pybtex.database import parse_file
 
-    db = parse_file(str(BIBFILE))
+    db = parse_file(str(BIBLIOGRAPHY))
     assert "wuchang2023review" in db.entries
     for key, entry in db.entries.items():
         assert entry.fields.get("title"), key
         assert entry.fields.get("year", "").isdigit(), key
         assert entry.persons.get("author"), key
     # keys are unique (pybtex would merge or fail silently otherwise) and match the text's count
-    assert len(db.entries) == len(re.findall(r"^@\w+\{", BIBFILE.read_text(encoding="utf-8"), re.MULTILINE))
+    assert len(db.entries) == len(re.findall(r"^@\w+\{", BIBLIOGRAPHY.read_text(encoding="utf-8"), re.MULTILINE))
 
 
 def test_every_outside_source_of_the_context_data_has_one_entry() -> None:
@@ -157,7 +148,7 @@ def test_every_outside_source_of_the_context_data_has_one_entry() -> None:
     sources = {(r.get("source_url") or "").strip() or r["source_title"] for r in rows}
     keys = {source_key(r.get("source_url"), r["source_title"]) for r in rows}
     assert len(keys) == len(sources)  # one entry per distinct page, no two pages sharing an entry
-    urls = {f.get("url") for f in bib_fields().values()}
+    urls = {f.get("url") for f in fields().values()}
     assert {u for u in sources if u.startswith("http")} <= urls
 
 
@@ -167,12 +158,14 @@ def test_source_key_refuses_an_unknown_source() -> None:
 
 
 def test_bib_entry_is_copied_verbatim_with_nested_braces(tmp_path: Path) -> None:
+    """entry_bibtex formats the entry in the style of references.bib (field names padded to 12): an entry
+    written in that style comes back exactly as written."""
     bib = tmp_path / "x.bib"
-    bib.write_text("@misc{a,\n  title = {A {B} c},\n  year = {2020}\n}\n\n@book{b,\n  title = {B}\n}\n",
-                   encoding="utf-8")
-    assert bib_entry("a", bib) == "@misc{a,\n  title = {A {B} c},\n  year = {2020}\n}"
-    assert bib_entry("b", bib) == "@book{b,\n  title = {B}\n}"
-    assert bib_entry("c", bib) is None
+    bib.write_text("@misc{a,\n  title        = {A {B} c},\n  year         = {2020}\n}\n\n"
+                   "@book{b,\n  title        = {B}\n}\n", encoding="utf-8")
+    assert entry_bibtex("a", bib) == "@misc{a,\n  title        = {A {B} c},\n  year         = {2020}\n}"
+    assert entry_bibtex("b", bib) == "@book{b,\n  title        = {B}\n}"
+    assert entry_bibtex("c", bib) is None
 
 
 def test_book_bibtex_names_version_and_fingerprint() -> None:
@@ -217,9 +210,9 @@ def test_fingerprint_changes_with_content_name_and_new_files(tmp_path: Path) -> 
 def test_the_build_environment_and_its_fallback(tmp_path: Path) -> None:
     root = _data(tmp_path)
     env = build_env(root)
-    assert env == {ENV_VERSION: __version__, ENV_FINGERPRINT: data_fingerprint(root)}
+    assert env == {VERSION_ENV: __version__, FINGERPRINT_ENV: data_fingerprint(root)}
     assert current(root, {}) == (__version__, data_fingerprint(root))
-    assert current(root, {ENV_VERSION: "2.0", ENV_FINGERPRINT: "feedfeedfeed"}) == ("2.0", "feedfeedfeed")
+    assert current(root, {VERSION_ENV: "2.0", FINGERPRINT_ENV: "feedfeedfeed"}) == ("2.0", "feedfeedfeed")
     assert re.fullmatch(r"[0-9a-f]{12}", data_fingerprint(DATA))
 
 
@@ -279,7 +272,7 @@ def mini_html(tmp_path_factory) -> Path:
     book = _mini_book(tmp_path_factory.mktemp("cite"))
     (book / "_static" / "wuchang-book.pdf").write_bytes(b"%PDF-1.4\n")  # the build puts the real one here
     out = book.parent / "out"
-    env = {**os.environ, ENV_VERSION: "9.9.9-test", ENV_FINGERPRINT: "0123456789ab", "NO_COLOR": "1"}
+    env = {**os.environ, VERSION_ENV: "9.9.9-test", FINGERPRINT_ENV: "0123456789ab", "NO_COLOR": "1"}
     proc = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(book), "--path-output",
                            str(out), "--builder", "html", "-W", "-n", "--keep-going"],
                           capture_output=True, text=True, env=env, check=False)
@@ -305,7 +298,7 @@ def test_cite_page_and_chapter_line_are_filled_in(mini_html: Path) -> None:
     assert "Version 9.9.9-test" in cite and "Data fingerprint 0123456789ab" in cite  # the book's BibTeX
     assert "wuchang2023review" in cite
     assert "{{ book_version" not in cite and "{{ data_fingerprint" not in cite and "{{ pdf_download" not in cite
-    assert len(re.findall(r'class="citation', cite)) >= len(bib_fields())  # the whole bibliography
+    assert len(re.findall(r'class="citation', cite)) >= len(fields())  # the whole bibliography
     assert 'href="_static/wuchang-book.pdf"' in cite
     chapter = (mini_html / "chapters" / "01_regional_strength.html").read_text(encoding="utf-8")
     assert re.search(r"Cite this chapter:</strong>.*version 9\.9\.9-test, data fingerprint 0123456789ab", chapter)

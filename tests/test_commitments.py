@@ -1,5 +1,7 @@
-"""The outlook as commitments: the segmentation rule on its cases and on the whole outlook, verbs, the
-measurability classes, the context series loader and the word statistics."""
+"""The outlook as commitments (analysis.methods.commitments): the segmentation rule on its cases and on the whole
+outlook, verbs, the measurability classes; the charts and context checks of the outlook chapter
+(analysis.presentation.commitments, analysis.chapters.commitments), the user dictionary and the word statistics
+(analysis.datasets.userdict, analysis.methods.words)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,14 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import commitments as cm
+from analysis.chapters.commitments import context_checks
+from analysis.datasets.context_series import RECONSTRUCTED, RECONSTRUCTED_SAYS, latest, load_context, page_title
+from analysis.datasets.indicators import load_indicators
+from analysis.datasets.userdict import names_of, read_userdict
 from analysis.errors import DataError
-from analysis.indicators import load_indicators
+from analysis.methods import commitments as cm
+from analysis.methods import words
+from analysis.presentation.commitments import paragraph_chart, section_axis_label
 
 NAMES = ("华中金融城", "斗级营", "武昌湾路网", "得胜桥千年古陆路网", "铁四院", "武汉碳清算所")
 
@@ -21,22 +28,16 @@ def texts(body: str, names: tuple[str, ...] = NAMES) -> list[str]:
 
 @pytest.fixture(scope="module")
 def table(report) -> pd.DataFrame:
-    return cm.commitments(report, load_indicators(), cm.read_userdict())
+    return cm.commitments(report, load_indicators(), read_userdict())
 
 
 # --- segmentation ---------------------------------------------------------------------------------------
-
-def test_subheading_is_split_off():
-    assert cm.split_subheading("做强主导产业。坚持以总部经济为引领") == ("做强主导产业", 7)
-    assert cm.split_subheading("坚持以总部经济为引领,持续推进") == (None, 0)
-    assert cm.split_subheading("三个字。后文")[0] is None  # shorter than 4 characters is not a sub-heading
-
 
 def test_every_outlook_paragraph_has_a_subheading(report):
     paragraphs = [p for p in report.paragraphs if p.role == "body" and p.section in cm.OUTLOOK]
     assert len(paragraphs) == 15
     for p in paragraphs:
-        heading, _ = cm.split_subheading(p.text)
+        heading = p.subheading
         assert heading and 4 <= len(heading) <= 8, p.text[:12]
 
 
@@ -73,12 +74,12 @@ def test_dunhao_is_not_cut_in_noun_lists_quotes_or_attributes():
 
 def test_segments_cover_every_outlook_character_once(report):
     """Segmentation loses nothing and doubles nothing: only the cut marks fall between segments."""
-    names = cm.names_of(cm.read_userdict())
+    names = names_of(read_userdict())
     for p in report.paragraphs:
         if p.role != "body" or p.section not in cm.OUTLOOK:
             continue
-        _, at = cm.split_subheading(p.text)
-        body = p.text[at:]
+        body = p.body
+        assert body == p.text[p.body_start:]
         segs = cm.segment(body, names)
         covered = [0] * len(body)
         for s in segs:
@@ -230,11 +231,11 @@ def test_innovation_urban_and_outlook_chapters_give_the_same_counts(table):
 
 def test_paragraph_chart_adds_up_to_the_sections(table):
     rows = cm.select(table, sections=["outlook-2", "outlook-3"])
-    spec = cm.paragraph_chart(rows, "t", "Source: test").to_dict()
+    spec = paragraph_chart(rows, "t", "Source: test").to_dict()
     data = next(iter(spec["datasets"].values()))
     per = cm.per_section(table)
     for key in ("outlook-2", "outlook-3"):
-        label = cm.section_axis_label(key)
+        label = section_axis_label(key)
         assert sum(d["count"] for d in data if d["heading"] == label) == per.loc[key, "total"]
         assert sum(d["count"] for d in data if d["heading"] == label and d["checkable"] == "yes") == \
             per.loc[key, "checkable"]
@@ -246,16 +247,18 @@ def test_paragraph_chart_adds_up_to_the_sections(table):
 @pytest.mark.parametrize("slug", ["02_innovation", "03_urban_quality", "04_wellbeing", "05_governance",
                                   "07_commitments"])
 def test_chapters_read_outlook_commitments_with_analysis_commitments(slug):
-    from analysis import livelihood
+    from analysis.chapters.wellbeing import WELLBEING_DOMAINS
+    from analysis.methods import statements
 
     code = notebook_code(slug)
+    assert "from analysis.methods import commitments as cm" in code
     assert "cm.commitments(" in code and "cm.CHECKABLE_RULE" in code and "cm.NOT_CHECKABLE_RULE" in code
     assert "themes.commitments(" not in code and "themes.classify(" not in code
     if slug != "07_commitments":
         assert "cm.select(" in code and "cm.checkability(" in code
-    assert not hasattr(livelihood, "commitment_kind")  # no second classifier of commitments
-    with pytest.raises(ValueError, match=r"analysis\.commitments"):
-        livelihood.measures(["outlook-5"], livelihood.WELLBEING_DOMAINS)
+    assert not hasattr(statements, "commitment_kind")  # no second classifier of commitments
+    with pytest.raises(ValueError, match=r"analysis\.methods\.commitments"):
+        statements.review_statements(["outlook-5"], WELLBEING_DOMAINS)
 
 
 def test_evidence_follows_the_class(table):
@@ -281,34 +284,34 @@ def test_userdict_errors_name_the_line(tmp_path):
     path = tmp_path / "dict.txt"
     path.write_text("滨江数创走廊 2000 nz\n武碳通 nz\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"dict.txt:2: found '武碳通 nz'"):
-        cm.read_userdict(path)
+        read_userdict(path)
 
 
 def test_tokenizer_keeps_project_terms_whole():
-    tok = cm.tokenizer()
+    tok = words.tokenizer()
     tokens = list(tok.cut("编制实施滨江数创走廊建设规划,搭建武碳通平台", HMM=False))
     assert "滨江数创走廊" in tokens and "武碳通" in tokens
 
 
 def test_keep_filters_function_words_numbers_and_latin():
-    assert cm.keep("数字经济") and cm.keep("GDP")
-    assert not cm.keep("and") and not cm.keep("1900") and not cm.keep("的") and not cm.keep("武昌")
+    assert words.keep("数字经济") and words.keep("GDP")
+    assert not words.keep("and") and not words.keep("1900") and not words.keep("的") and not words.keep("武昌")
 
 
 def test_log_ratio_signs_and_smoothing():
     counts = pd.DataFrame({"word": ["甲", "乙", "丙"], "review": [10, 0, 5], "outlook": [10, 6, 0]})
-    lr = cm.log_ratio(counts, smoothing=0.5, min_count=1).set_index("word")
+    lr = words.log_ratio(counts, smoothing=0.5, min_count=1).set_index("word")
     # V = 3 words, N_o = 16, N_r = 15: rates (10 + 0.5) / (16 + 1.5) and (10 + 0.5) / (15 + 1.5)
     assert math.isclose(lr.loc["甲", "log2_ratio"], math.log2((10.5 / 17.5) / (10.5 / 16.5)))
     assert lr.loc["乙", "log2_ratio"] > 0 > lr.loc["丙", "log2_ratio"]
     assert all(math.isfinite(x) for x in lr["log2_ratio"])
-    assert "乙" not in cm.log_ratio(counts, 0.5, min_count=7)["word"].tolist()
+    assert "乙" not in words.log_ratio(counts, 0.5, min_count=7)["word"].tolist()
     with pytest.raises(ValueError):
-        cm.log_ratio(counts, smoothing=0)
+        words.log_ratio(counts, smoothing=0)
 
 
 def test_word_counts_per_part(report):
-    counts = cm.word_counts(report, cm.tokenizer())
+    counts = words.word_counts(report, words.tokenizer())
     assert counts["review"].sum() > 500 and counts["outlook"].sum() > 500
     row = counts.set_index("word")
     assert row.loc["打造", "outlook"] > row.loc["打造", "review"]  # the outlook promises to build
@@ -316,29 +319,9 @@ def test_word_counts_per_part(report):
     assert "and" not in row.index and "武昌" not in row.index
 
 
-# --- context series -------------------------------------------------------------------------------------
+# --- context checks -------------------------------------------------------------------------------------
 
 CONTEXT_HEADER = "year,indicator,value,unit,status,source_title,source_url,excerpt,note\n"
-
-
-def test_context_series_prefers_the_project_copy(tmp_path, monkeypatch):
-    local = tmp_path / "context_series.csv"
-    monkeypatch.setattr(cm, "CONTEXT_FILE", local)
-    assert cm.context_series_path() == cm.SHARED_CONTEXT
-    local.write_text(CONTEXT_HEADER + "2024,gdp,2020,亿元,estimate,t,,预计全年地区生产总值完成2020亿元,\n",
-                     encoding="utf-8")
-    assert cm.context_series_path() == local
-    assert cm.read_context_series()["value"].tolist() == [2020.0]
-
-
-def test_context_series_errors_name_line_and_column(tmp_path):
-    bad = tmp_path / "c.csv"
-    bad.write_text(CONTEXT_HEADER + "2024,gdp,二千,亿元,estimate,t,,x,\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"c.csv:2: column 'value': found '二千'"):
-        cm.read_context_series(bad)
-    bad.write_text("year,indicator,value\n2024,gdp,1\n", encoding="utf-8")
-    with pytest.raises(DataError, match="missing column"):
-        cm.read_context_series(bad)
 
 
 def test_context_checks_judge_the_gdp_step(tmp_path):
@@ -347,23 +330,21 @@ def test_context_checks_judge_the_gdp_step(tmp_path):
     for value, verdict in ((2020, "reached (on an estimate)"), (1980, "not reached (on an estimate)")):
         path.write_text(CONTEXT_HEADER + f"2024,gdp,{value},亿元,estimate,t,,预计全年地区生产总值完成{value}亿元,\n"
                         f"2024,fai,414,亿元,estimate,t,,预计全年固定资产投资完成414亿元以上,\n", encoding="utf-8")
-        checks = cm.context_checks(ind, cm.read_context_series(path))
+        checks = context_checks(ind, load_context(path))
         assert checks[0].verdict == verdict
         assert "at least" in checks[1].verdict  # 以上: a lower bound stays a lower bound
 
 
 def test_page_titles_say_a_reconstruction_in_words(tmp_path):
-    from analysis.context import RECONSTRUCTED, RECONSTRUCTED_SAYS
-
     ind = load_indicators()
     path = tmp_path / "c.csv"
     path.write_text(CONTEXT_HEADER
                     + f"2024,gdp,2020,亿元,estimate,{RECONSTRUCTED} 政府工作报告,,预计全年地区生产总值完成2020亿元,\n"
                     + "2024,fai,414,亿元,estimate,计划执行情况,,预计全年固定资产投资完成414亿元以上,\n",
                     encoding="utf-8")
-    ctx = cm.read_context_series(path)
-    assert cm.page_title(cm.latest(ctx, "gdp", 2024)) == f"《政府工作报告》 {RECONSTRUCTED_SAYS}"
-    assert cm.page_title(cm.latest(ctx, "fai", 2024)) == "《计划执行情况》"
-    sources = [c.source for c in cm.context_checks(ind, ctx)]
+    ctx = load_context(path)
+    assert page_title(latest(ctx, "gdp", 2024)) == f"《政府工作报告》 {RECONSTRUCTED_SAYS}"
+    assert page_title(latest(ctx, "fai", 2024)) == "《计划执行情况》"
+    sources = [c.source for c in context_checks(ind, ctx)]
     assert not any(RECONSTRUCTED in s for s in sources) and RECONSTRUCTED_SAYS in sources[0]
     assert "page_title(" in notebook_code("07_commitments")

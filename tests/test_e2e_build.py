@@ -16,10 +16,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from support.snapshot import copy_project, run_cli
 
 from analysis.chapters import CHAPTERS
 from analysis.paths import ROOT
-from analysis.snapshot import copy_project, run_cli
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -55,7 +55,7 @@ def test_every_chart_has_a_source_line_a_png_and_its_data(project: Path) -> None
         nb = nbformat.read(project / "book" / "chapters" / f"{chapter.slug}.ipynb", as_version=4)
         charts = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                   if 'class="wc-chart"' in o.get("data", {}).get("text/html", "")]
-        if chapter.part == "Chapters":
+        if chapter.toc_part == "Chapters":
             assert len(charts) >= 3, f"{chapter.slug}: {len(charts)} charts"
         for out in charts:
             html = out["data"]["text/html"]
@@ -69,7 +69,8 @@ def test_every_chart_has_a_source_line_a_png_and_its_data(project: Path) -> None
 
 
 def test_pdf_holds_every_chapter_and_chart(project: Path) -> None:
-    from analysis.pdf import PDF_NAME, check_book_pdf
+    from analysis.build.pdf import check_book_pdf
+    from analysis.paths import PDF_NAME
 
     pdf = project / "_build" / "pdf" / PDF_NAME
     assert pdf.exists()
@@ -78,14 +79,14 @@ def test_pdf_holds_every_chapter_and_chart(project: Path) -> None:
 
 
 def test_site_loads_nothing_from_other_hosts_and_every_chart_draws(project: Path) -> None:
-    from analysis.browser import browser, serve, visit
+    from support.browser import browser, serve, visit
 
     html = project / "_build" / "html"
     pages = sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
                    if "_static" not in p.parts and "http-equiv=\"Refresh\"" not in p.read_text(encoding="utf-8"))
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
-    chapter_pages = {f"chapters/{c.slug}.html" for c in CHAPTERS if c.part == "Chapters"}
+    chapter_pages = {f"chapters/{c.slug}.html" for c in CHAPTERS if c.toc_part == "Chapters"}
     with serve(html) as base, browser() as b:
         for page in pages:
             shot = SCREENSHOTS / (page.replace("/", "_").removesuffix(".html") + ".png")
@@ -156,7 +157,7 @@ def test_changed_data_file_reexecutes_exactly_its_readers(project: Path) -> None
 def test_failing_chapter_names_cell_and_keeps_last_good_book(project: Path) -> None:
     index = project / "_build" / "html" / "index.html"
     before = index.read_bytes()
-    chapter = CHAPTERS[-1] if CHAPTERS[-1].part == "Chapters" else CHAPTERS[0]
+    chapter = CHAPTERS[-1] if CHAPTERS[-1].toc_part == "Chapters" else CHAPTERS[0]
     nb_path = project / "notebooks" / f"{chapter.slug}.ipynb"
     nb = nbformat.read(nb_path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('deliberate failure for the test')"))

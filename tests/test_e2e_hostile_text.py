@@ -8,8 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
-
-from analysis.snapshot import copy_project, run_cli
+from support.snapshot import copy_project, run_cli
 
 pytestmark = pytest.mark.e2e
 PAYLOADS = ('<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>")
@@ -42,8 +41,7 @@ def hostile_site(tmp_path_factory) -> Path:
                                   "chapters/06_estimates.html"])
 def test_planted_markup_is_shown_as_text_and_never_runs(hostile_site: Path, page: str) -> None:
     from playwright.sync_api import sync_playwright
-
-    from analysis.browser import CHROMIUM, CHROMIUM_ARGS, serve
+    from support.browser import CHROMIUM, CHROMIUM_ARGS, serve
 
     with serve(hostile_site) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -62,8 +60,7 @@ def test_planted_markup_is_shown_as_text_and_never_runs(hostile_site: Path, page
 
 def test_planted_markup_appears_literally_where_the_data_is_shown(hostile_site: Path) -> None:
     from playwright.sync_api import sync_playwright
-
-    from analysis.browser import CHROMIUM, CHROMIUM_ARGS, serve
+    from support.browser import CHROMIUM, CHROMIUM_ARGS, serve
 
     with serve(hostile_site) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

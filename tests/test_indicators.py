@@ -1,5 +1,6 @@
-"""The indicator table: the real rows agree with the report, every numeral is accounted for, and each kind
-of bad file is refused with a message naming the file, line, column, what was expected and what was found."""
+"""The indicator table (analysis.datasets.indicators): the real rows agree with the report, every numeral is
+accounted for, each kind of bad file is refused with a message naming the file, line, column, what was expected
+and what was found; and the selections the chapters make of the table."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import math
 import pytest
 from conftest import read_table, write_table
 
-from analysis import indicators as ind
-from analysis.checks import check_all
+from analysis.datasets import indicators as ind
+from analysis.datasets.checks import check_all
+from analysis.datasets.csv_rows import MAX_BYTES
 from analysis.errors import DataError, Problem
 from analysis.paths import EXCLUSIONS, INDICATORS
-from analysis.quantities import parse_qualifier, parse_quantity
-from analysis.source import SECTION_BY_HEADING
+from analysis.report.quantities import parse_qualifier, parse_quantity
+from analysis.report.text import SECTION_BY_HEADING
 
 HEADER = "id,section,quote,value,unit,unit_zh,qualifier,period,kind,name_en,name_zh"
 ROWS = [dict(zip(read_table(INDICATORS)[0], r, strict=True)) for r in read_table(INDICATORS)[1:]]
@@ -282,9 +284,9 @@ def test_section_that_is_no_heading(edited_indicators):
 def test_huge_file(tmp_path):
     path = tmp_path / "indicators.csv"
     text = INDICATORS.read_text(encoding="utf-8")
-    path.write_text(text * (ind.MAX_BYTES // len(text.encode()) + 1), encoding="utf-8")
+    path.write_text(text * (MAX_BYTES // len(text.encode()) + 1), encoding="utf-8")
     size = path.stat().st_size
-    assert size > ind.MAX_BYTES
+    assert size > MAX_BYTES
     assert only(ind.validate_indicators(path)) == Problem(
         str(path.resolve()), None, None, f"file is {size:,} bytes; expected at most 5,000,000")
 
@@ -319,3 +321,19 @@ def test_exclusion_not_in_report(tmp_path, report):
     path = write_table(tmp_path / "exclusions.csv", rows)
     assert only(ind.validate_exclusions(path, report)) == Problem(
         str(path.resolve()), len(rows), "text", "'汉口' is not in the report")
+
+
+# --- selections of the table --------------------------------------------------------------------------
+
+def test_indicator_set_in_report_order():
+    table = ind.load_indicators()
+    ids = ind.indicator_set(table, ["review-3"], units=["count"], exclude=["pocket_parks_new_2023"])
+    assert "pocket_parks_new_2023" not in ids and "charging_piles_new_2023" in ids
+    assert list(table.loc[ids, "offset"]) == sorted(table.loc[ids, "offset"])
+    assert set(table.loc[ids, "unit"]) == {"count"}
+
+
+def test_in_report_order():
+    table = ind.load_indicators()
+    ids = ["urban_new_jobs_2023", "livelihood_spending_2023", "urban_new_jobs_2023"]
+    assert ind.in_report_order(table, ids) == ["livelihood_spending_2023", "urban_new_jobs_2023"]

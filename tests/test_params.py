@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from analysis.chapters import CHAPTERS
+from analysis.chapters.params import Param, validate
 from analysis.errors import ParameterError
-from analysis.params import Param, validate
 
 GROWTH = Param("growth", "float", 6.5, "growth assumed, percent", minimum=-20, maximum=30)
 YEARS = Param("years", "int", 3, "years projected", minimum=1, maximum=10)

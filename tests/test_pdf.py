@@ -13,26 +13,21 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis.charts import show, source_line
-from analysis.citation import cite_chapter
-from analysis.paths import BOOK, BOOK_CHAPTERS, BUILD
-from analysis.pdf import (
-    CAPACITY,
-    PADDING,
-    PDF_NAME,
+from analysis.build.citation import cite_chapter
+from analysis.build.pdf import (
     PdfFailed,
     _problems,
-    _width,
     check_book_pdf,
     check_pdf,
-    column_widths,
     pdf_images,
     pdf_pages,
     pdf_text,
     render_pdf,
-    table_markdown,
 )
-from analysis.version import ENV_FINGERPRINT, ENV_VERSION
+from analysis.paths import BOOK, BOOK_CHAPTERS, BUILD, FINGERPRINT_ENV, PDF_NAME, VERSION_ENV
+from analysis.presentation.charts import source_line
+from analysis.presentation.display import show
+from analysis.presentation.markdown import CAPACITY, PADDING, _width, column_widths, table_markdown
 
 
 # --- tables -------------------------------------------------------------------------------------------------
@@ -131,8 +126,8 @@ def mini_pdf(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("pdf")
     book = _mini_book(root)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(ENV_VERSION, "9.9.9-test")
-        mp.setenv(ENV_FINGERPRINT, "0123456789ab")
+        mp.setenv(VERSION_ENV, "9.9.9-test")
+        mp.setenv(FINGERPRINT_ENV, "0123456789ab")
         return render_pdf(book, root / "work", root / "pdf.log")
 
 

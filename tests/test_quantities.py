@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.quantities import (
+from analysis.report.quantities import (
     QuantityError,
     find_quantities,
     format_qualifier,

@@ -10,7 +10,8 @@
   and ``{{ pdf_download }}`` (a paragraph linking the PDF, HTML only, empty without a PDF; for pages at
   the book's root).
 - Directives ``book-bibtex`` (the book's entry, with this build's version) and ``bibtex-entry KEY`` (an
-  entry copied verbatim from the book's .bib files), so the cite page never drifts from the bibliography.
+  entry of the book's .bib files, as analysis.datasets.bibliography formats it in the file's own style), so
+  the cite page never drifts from the bibliography.
 - HTML tables of the chapters (``wc-table``): long identifiers and web addresses may break after ``_`` and
   ``/`` (``<wbr>``), as the PDF's do, so a column need not be as wide as its longest id or address.
 """
@@ -26,11 +27,10 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 
-from analysis import citation
-from analysis.version import current, footer_html
-
-PDF_NAME = "wuchang-book.pdf"
-ENV_PDF = "BOOK_PDF"
+from analysis.build import citation
+from analysis.build.version import current, footer_html
+from analysis.datasets.bibliography import entry_bibtex
+from analysis.paths import PDF_LINK_ENV, PDF_NAME
 
 
 def _latex_escape(text: str) -> str:
@@ -85,7 +85,7 @@ def _config_inited(app: Sphinx, config: Config) -> None:
 
 
 def _pdf_target(app: Sphinx) -> str | None:
-    given = os.environ.get(ENV_PDF)
+    given = os.environ.get(PDF_LINK_ENV)
     if given:
         return given
     if (Path(app.srcdir) / "_static" / PDF_NAME).exists():
@@ -156,7 +156,7 @@ class BibtexEntry(SphinxDirective):
         files = [Path(self.env.srcdir) / f for f in self.config.bibtex_bibfiles]
         for path in files:
             self.env.note_dependency(str(path))
-            entry = citation.bib_entry(key, path)
+            entry = entry_bibtex(key, path)
             if entry:
                 return [nodes.literal_block(entry, entry, language="bibtex")]
         raise self.error(f"no BibTeX entry {key!r} in {', '.join(str(f) for f in files)}")

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
-            from analysis.checks import check_all
+            from analysis.datasets.checks import check_all
 
             check_all()
             print("data OK")
@@ -40,10 +40,10 @@ def main(argv: list[str] | None = None) -> int:
                 for p in c.params:
                     print(f"    {p.describe()}")
         elif args.command == "run":
+            from analysis.build.execute import run_one
             from analysis.chapters import get
             from analysis.errors import ParameterError
-            from analysis.paths import BUILD
-            from analysis.runner import run_one
+            from analysis.paths import RUNS
 
             given = {}
             for item in args.param:
@@ -52,9 +52,9 @@ def main(argv: list[str] | None = None) -> int:
                     raise ParameterError(f"-p {item!r}: expected NAME=VALUE")
                 given[name.strip()] = value
             chapter = get(args.chapter)
-            run_one(chapter.slug, given, args.out or BUILD / "runs" / chapter.slug, quiet=args.quiet)
+            run_one(chapter.slug, given, args.out or RUNS / chapter.slug, quiet=args.quiet)
         elif args.command == "build":
-            from analysis.runner import build
+            from analysis.build.book import build
 
             both = not (args.html or args.pdf)
             build(html=both or args.html, pdf=both or args.pdf, quiet=args.quiet, jobs=args.jobs)

@@ -1,20 +1,58 @@
-"""The project's paths, in one place."""
+"""Every path of the project and every environment variable the build passes on, in one place."""
 
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+CODE = ROOT / "src" / "analysis"  # the package: its source is part of every chapter's cache key
+CITATION_FILE = ROOT / "CITATION.cff"
+
+# data/: the report verbatim, the tables read from it, and outside data with their provenance
 DATA = ROOT / "data"
 RAW_REPORT = DATA / "raw" / "wuchang-2023-review.txt"
 INDICATORS = DATA / "indicators.csv"
 EXCLUSIONS = DATA / "exclusions.csv"
+SOURCE_NOTES = DATA / "source_notes.csv"
+USERDICT = DATA / "jieba_userdict.txt"
 CONTEXT = DATA / "context"
+CONTEXT_SERIES = CONTEXT / "context_series.csv"
+CARBON_MARKET = CONTEXT / "carbon_market.csv"
 GEO = DATA / "geo"
+LANDMARKS = GEO / "landmarks.geojson"
+PLACES = GEO / "places_schematic.geojson"
+NAMED_PLACES = GEO / "places_named.csv"
+
+# notebooks/ and book/: chapter sources, hand-written pages, site assets
 NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "book"
-BOOK_CHAPTERS = BOOK / "chapters"
+BOOK_CHAPTERS = BOOK / "chapters"  # executed chapters, generated
 BOOK_STATIC = BOOK / "_static"
+BOOK_TOC = BOOK / "_toc.yml"  # generated from analysis.chapters.CHAPTERS
+BIBLIOGRAPHY = BOOK / "references.bib"
+DATA_ARCHIVE = BOOK_STATIC / "wuchang-book-data.zip"  # all of data/; the intro page links to it
+VEGA_BUNDLE = BOOK_STATIC / "vega-offline.js"
+
+# _build/: everything the build writes
 BUILD = ROOT / "_build"
 CACHE = BUILD / "cache"
+GEO_CACHE = CACHE / "geo"
+STAGING = BUILD / ".staging"
+HTML = BUILD / "html"
+PDF_WORK = BUILD / ".pdf-work"
+PDF_NAME = "wuchang-book.pdf"  # latex_documents.targetname in book/_config.yml, with .pdf
+PUBLISHED_PDF = BUILD / "pdf" / PDF_NAME
+BUILD_REPORT = BUILD / "build-report.json"
+RENDERED = BUILD / "rendered.json"  # render keys of the published site and PDF
+CHECKED = BUILD / "checked.key"  # data and code that last passed the data check
+HTML_LOG = BUILD / "jupyter-book.log"
+PDF_LOG = BUILD / "pdf.log"
+RUNS = BUILD / "runs"  # an analyst's one-chapter runs
+
+# Environment variables: set by the build for its kernels and for Jupyter Book
+READS_LOG_ENV = "ANALYSIS_READS_LOG"  # where a chapter's kernel records the data files it read
+CHART_PNG_ENV = "ANALYSIS_CHART_PNG"  # "0": charts carry no PNG (an analyst's HTML-only run)
+VERSION_ENV = "BOOK_VERSION"
+FINGERPRINT_ENV = "DATA_FINGERPRINT"
+PDF_LINK_ENV = "BOOK_PDF"  # the PDF's path relative to the site root, for page footers
 
 
 def relative(path: Path) -> str:
@@ -24,3 +62,9 @@ def relative(path: Path) -> str:
         return path.relative_to(ROOT).as_posix()
     except ValueError:
         return str(path)
+
+
+def in_project(path: Path | str) -> Path:
+    """A path given relative to the project (as parameters and data files write them) made absolute."""
+    path = Path(path)
+    return path if path.is_absolute() else ROOT / path

@@ -1,0 +1,230 @@
+"""Build the book: validate data, execute chapters (cached by content, in parallel), render, publish atomically.
+
+A chapter is re-executed exactly when its notebook, its parameters, the code in ``src/analysis`` or a data
+file it read has changed (``analysis.build.cache``). The files a chapter read are recorded by the kernel
+itself (``analysis.read_log``). The published ``_build/html`` is replaced only after the whole build succeeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from analysis import chapters as chapter_list
+from analysis.build.cache import check_data_once
+from analysis.build.execute import ChapterFailed, ChapterResult, run_chapter, say
+from analysis.build.pdf import ANSI, PdfFailed, check_book_pdf, render_pdf
+from analysis.build.version import build_env, source_date_epoch
+from analysis.errors import BookError
+from analysis.paths import (
+    BOOK,
+    BOOK_CHAPTERS,
+    BOOK_STATIC,
+    BOOK_TOC,
+    BUILD,
+    BUILD_REPORT,
+    DATA,
+    DATA_ARCHIVE,
+    HTML,
+    HTML_LOG,
+    PDF_LINK_ENV,
+    PDF_LOG,
+    PDF_NAME,
+    PDF_WORK,
+    PUBLISHED_PDF,
+    RENDERED,
+    ROOT,
+    STAGING,
+    VEGA_BUNDLE,
+    relative,
+)
+from analysis.presentation.display import bundle_js
+
+
+class RenderFailed(BookError):
+    pass
+
+
+def write_static() -> None:
+    """Generated site files: the offline chart bundle and the table of contents."""
+    BOOK_STATIC.mkdir(parents=True, exist_ok=True)
+    bundle = VEGA_BUNDLE
+    stamp = f"/* vega, vega-lite, vega-embed from vl-convert-python {version('vl-convert-python')} */\n"
+    with contextlib.suppress(OSError):
+        if bundle.open(encoding="utf-8").readline() == stamp:
+            stamp = ""  # up to date: generating the 900 kB bundle is the slow part of a no-op build
+    if stamp:
+        bundle.write_text(stamp + bundle_js(), encoding="utf-8")
+    write_data_archive(DATA_ARCHIVE)
+    _write_if_changed(BOOK_TOC, chapter_list.toc_yaml())
+
+
+def write_data_archive(target: Path) -> None:
+    """All of data/ (with its READMEs and schema) as one zip; fixed timestamps keep it byte-identical."""
+    import zipfile
+
+    files = sorted(p for p in DATA.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    tmp = target.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in files:
+            info = zipfile.ZipInfo(f"data/{path.relative_to(DATA).as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, path.read_bytes())
+    if target.exists() and target.read_bytes() == tmp.read_bytes():
+        tmp.unlink()
+    else:
+        tmp.replace(target)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def render_html(log: Path) -> Path:
+    """Jupyter Book (execution off, warnings as errors) into the staging folder; returns the HTML folder."""
+    if STAGING.exists():
+        shutil.rmtree(STAGING)
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(BOOK), "--path-output", str(STAGING),
+           "--builder", "html", "-W", "-n", "--keep-going"]
+    env = {**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": source_date_epoch()}
+    with open(log, "w", encoding="utf-8") as fh:
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env, check=False)
+    if proc.returncode != 0:
+        text = ANSI.sub("", log.read_text(encoding="utf-8", errors="replace"))
+        problems = [ln for ln in text.splitlines() if re.search(r"WARNING|ERROR|[Ee]rror:", ln)][:20]
+        shown = "\n  ".join(problems or text.splitlines()[-20:])
+        raise RenderFailed(f"Jupyter Book failed (warnings are errors):\n  {shown}\n  full log: {relative(log)}")
+    return STAGING / "_build" / "html"
+
+
+def publish(staged: Path, target: Path = HTML) -> None:
+    """Swap the new site in; the old one is removed only after the new one is in place."""
+    if not (staged / "index.html").exists():
+        raise FileNotFoundError(f"nothing to publish: {staged} holds no index.html")
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    try:
+        staged.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)  # put the last good site back
+        raise
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | None = None) -> dict[str, Any]:
+    """The whole book. Raises BookError; the last good book stays published on any failure."""
+
+    t0 = time.perf_counter()
+    say(quiet, "checking data …")
+    check_data_once()
+    write_static()
+    if BOOK_CHAPTERS.exists():
+        shutil.rmtree(BOOK_CHAPTERS)
+    jobs = jobs or min(os.cpu_count() or 1, len(chapter_list.CHAPTERS))
+    results: list[ChapterResult] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {c.slug: pool.submit(run_chapter, c.slug, {}, BOOK_CHAPTERS) for c in chapter_list.CHAPTERS}
+        for slug, fut in futures.items():
+            res = fut.result()
+            results.append(res)
+            say(quiet, f"  {slug}: {res.status} in {res.seconds:.1f}s (elapsed {time.perf_counter() - t0:.0f}s)")
+    report: dict[str, Any] = {"chapters": [asdict(r) for r in results]}
+    BUILD.mkdir(exist_ok=True)
+
+    def fail(err: BookError) -> BookError:
+        report["seconds"] = round(time.perf_counter() - t0, 3)
+        report["status"] = "failed"
+        BUILD_REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+        return type(err)(str(err) + _kept())
+
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        raise fail(ChapterFailed("\n".join(r.error or r.name for r in failed)))
+    os.environ.update(build_env())  # version and data fingerprint: page footers, PDF title page, cite lines
+    key = render_key()
+    done = _rendered()
+    pdf_path = None
+    if pdf and done.get("pdf") == key and PUBLISHED_PDF.exists():
+        say(quiet, "PDF unchanged")
+        pdf_path, pdf = PUBLISHED_PDF, False
+        os.environ[PDF_LINK_ENV] = f"_static/{PDF_NAME}"
+    if html and done.get("html") == key and (HTML / "index.html").exists():
+        say(quiet, "HTML unchanged")
+        html = False
+    if pdf:
+        say(quiet, f"rendering PDF … (elapsed {time.perf_counter() - t0:.0f}s)")
+        try:
+            pdf_path = render_pdf(BOOK, PDF_WORK, PDF_LOG)
+        except PdfFailed as err:
+            raise fail(err) from None
+        problems = check_book_pdf(pdf_path)
+        if problems:
+            raise fail(PdfFailed("the PDF is incomplete:\n  " + "\n  ".join(problems)))
+        os.environ[PDF_LINK_ENV] = f"_static/{PDF_NAME}"  # footers and the cite page link it
+    if html:
+        say(quiet, f"rendering HTML … (elapsed {time.perf_counter() - t0:.0f}s)")
+        try:
+            staged = render_html(HTML_LOG)
+        except RenderFailed as err:
+            raise fail(err) from None
+        if pdf_path:
+            shutil.copyfile(pdf_path, staged / "_static" / PDF_NAME)
+        publish(staged)
+        done["html"] = key
+        say(quiet, f"published {relative(HTML)}")
+    if pdf:
+        PUBLISHED_PDF.parent.mkdir(exist_ok=True)
+        shutil.copyfile(pdf_path, PUBLISHED_PDF)
+        done["pdf"] = key
+        say(quiet, f"published {relative(PUBLISHED_PDF)}")
+    RENDERED.write_text(json.dumps(done, indent=1), encoding="utf-8")
+    report["seconds"] = round(time.perf_counter() - t0, 3)
+    report["status"] = "ok"
+    BUILD_REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    return report
+
+
+def render_key() -> str:
+    """A hash of everything Jupyter Book renders from: every file under book/ (executed chapters included)
+    and the stamp shown on the pages. Equal keys mean an identical site, so rendering is skipped."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in BOOK.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(path.relative_to(BOOK).as_posix().encode() + b"\0" + path.read_bytes())
+    stamp = {k: os.environ.get(k, "") for k in sorted(build_env())}
+    h.update(json.dumps(stamp, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _rendered() -> dict[str, str]:
+    """The render keys of the published HTML and PDF (what they were built from)."""
+    try:
+        return json.loads(RENDERED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _kept() -> str:
+    if (HTML / "index.html").exists():
+        return f"\nThe last good book is still published in {relative(HTML)}."
+    return "\nNo book was published."
+
+

@@ -1,0 +1,217 @@
+"""Chapter 07, the outlook as commitments: how measurable the outlook's commitments are per section, its verbs,
+the words each part emphasises, and the forward-looking statements a later official figure already checks."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from analysis.datasets.context_series import latest, page_title
+from analysis.methods.commitments import MEASURES
+from analysis.methods.words import distinctive, top_words
+from analysis.presentation.charts import wrap_source
+from analysis.presentation.commitments import (
+    CHECKABLE_NOTE,
+    MEASURE_COLORS,
+    MEASURE_LABELS,
+    multiline_y,
+    section_axis_label,
+)
+from analysis.report.quantities import find_quantities
+from analysis.report.text import OUTLOOK
+
+
+def _qualifier_in_excerpt(excerpt: str, value: float) -> str:
+    """The qualifier the source attaches to the value (以上, 左右 …), read from its own words."""
+    for q in find_quantities(excerpt):
+        if math.isclose(q.number, value, rel_tol=1e-9):
+            return q.qualifier
+    return "exact"
+
+
+@dataclass(frozen=True)
+class ContextCheck:
+    what: str  # the commitment, in the report's words
+    section: str
+    target: str  # what the report sets, as it writes it
+    indicator: str  # the context series used
+    year: int
+    found: str  # the later figure, as its source writes it
+    status: str
+    verdict: str
+    formula: str
+    source: str
+
+
+def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, gdp_target_id: str = "gdp_milestone_target",
+                   investment_base_id: str = "fixed_asset_investment_2023") -> list[ContextCheck]:
+    """The report's forward-looking statements that the context series already lets a reader check."""
+    checks = []
+    target = ind.loc[gdp_target_id]
+    gdp = latest(ctx, "gdp", 2024)
+    if gdp is not None:
+        qual = _qualifier_in_excerpt(gdp["excerpt"], gdp["value"])
+        reached = gdp["value"] * 1e8 >= target["value"]
+        verdict = ("reached" if reached else "not reached") + (" (on an estimate)" if gdp["status"] == "estimate"
+                                                                else "")
+        if qual in ("approx", "near", "expected+approx") and not reached:
+            verdict += "; the figure is approximate"
+        checks.append(ContextCheck(
+            f"{target['name_zh']}: {target['quote']} ({target['name_en']})", target["section"], target["display"],
+            "gdp", 2024, f"{gdp['value']:g}{gdp['unit']} ({qual})", gdp["status"], verdict,
+            f"2024 GDP (context) ≥ {target['display']}", f"{page_title(gdp)} {gdp['source_url']}".strip()))
+    fai = latest(ctx, "fai", 2024)
+    if fai is not None and investment_base_id in ind.index:
+        base = ind.loc[investment_base_id]
+        qual = _qualifier_in_excerpt(fai["excerpt"], fai["value"])
+        change = 100 * (fai["value"] * 1e8 / base["value"] - 1)
+        bound = "at least " if "over" in qual else ("about " if "approx" in qual else "")
+        checks.append(ContextCheck(
+            "狠抓项目投资 (push project investment)", "坚持夯基固本 着力增强发展基础支撑", "no number set",
+            "fai", 2024, f"{fai['value']:g}{fai['unit']} ({qual})", fai["status"],
+            f"no target to judge; investment changed by {bound}{change:+.1f}% on 2023's {base['display']}",
+            "100 × (2024 investment / 2023 investment − 1)", f"{page_title(fai)} {fai['source_url']}".strip()))
+    return checks
+
+
+PART_COLORS = {"review 回眸": "#1f5f8b", "outlook 展望": "#c8553d"}
+
+
+def measure_chart(df: pd.DataFrame, source: str):
+    """Commitments per outlook section, stacked by how measurable they are."""
+    data = df.groupby(["section", "measure"]).agg(count=("n", "size"),
+                                                 examples=("text", lambda t: " / ".join(list(t)[:3]))).reset_index()
+    data["label"] = data["section"].map(section_axis_label)
+    data["measure_label"] = data["measure"].map(MEASURE_LABELS)
+    data["order"] = data["measure"].map(MEASURES.index)
+    domain = [MEASURE_LABELS[m] for m in MEASURES]
+    return alt.Chart(data).mark_bar().encode(
+        y=multiline_y("label:N", [section_axis_label(k) for k in OUTLOOK]),
+        x=alt.X("count:Q", title="commitments 承诺条数"),
+        color=alt.Color("measure_label:N", title="measurable by", scale=alt.Scale(domain=domain,
+                                                                              range=MEASURE_COLORS),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("label:N", title="section"), alt.Tooltip("measure_label:N", title="measurable by"),
+                 alt.Tooltip("count:Q", title="commitments"), alt.Tooltip("examples:N", title="e.g.")],
+    ).properties(width=460, height=alt.Step(44), title=alt.TitleParams(
+        "Commitments for 2024 per outlook section, by what makes them checkable",
+        subtitle=wrap_source(source, extra="segmentation: analysis.commitments")))
+
+
+def share_chart(per: pd.DataFrame, overall: float, source: str):
+    """The share of each section's commitments a reader could check a year later."""
+    data = per.reset_index()[["section", "total", "checkable", "share_checkable"]].copy()
+    data["label"] = data["section"].map(section_axis_label)
+    base = alt.Chart(data).encode(
+        y=multiline_y("label:N", [section_axis_label(k) for k in OUTLOOK]),
+        x=alt.X("share_checkable:Q", title="checkable 可核查, % of the section's commitments",
+                scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("label:N", title="section"), alt.Tooltip("checkable:Q"), alt.Tooltip("total:Q"),
+                 alt.Tooltip("share_checkable:Q", title="share, %", format=".1f")])
+    bars = base.mark_bar(color=MEASURE_COLORS[0])
+    text = base.mark_text(align="left", dx=4).encode(text=alt.Text("share_checkable:Q", format=".0f"))
+    rule_data = pd.DataFrame({"share": [overall], "label": [f"all sections {overall:.0f}%"]})
+    rule = alt.Chart(rule_data).mark_rule(strokeDash=[5, 3], color="#c8553d").encode(
+        x="share:Q", tooltip=[alt.Tooltip("label:N", title="overall")])
+    return alt.layer(bars, text, rule).properties(width=420, height=alt.Step(44), title=alt.TitleParams(
+        "Share of commitments a reader could check a year later",
+        subtitle=[f"{CHECKABLE_NOTE}; share = 100 × checkable / total",
+                  *wrap_source(source)]))
+
+
+def verb_chart(df: pd.DataFrame, top_n: int, source: str):
+    """The outlook's most frequent verbs, stacked by the measurability of the clauses they head."""
+    totals = df["verb"].value_counts()
+    top = sorted(totals.index, key=lambda v: (-totals[v], v))[:top_n]
+    sub = df[df["verb"].isin(top)]
+    data = sub.groupby(["verb", "measure"]).agg(count=("n", "size"),
+                                               examples=("text", lambda t: " / ".join(list(t)[:3]))).reset_index()
+    data["measure_label"] = data["measure"].map(MEASURE_LABELS)
+    data["order"] = data["measure"].map(MEASURES.index)
+    domain = [MEASURE_LABELS[m] for m in MEASURES]
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("verb:N", sort=top, title="verb 动词"),
+        x=alt.X("count:Q", title="commitments headed by the verb"),
+        color=alt.Color("measure_label:N", title="measurable by",
+                        scale=alt.Scale(domain=domain, range=MEASURE_COLORS),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("verb:N"), alt.Tooltip("measure_label:N", title="measurable by"),
+                 alt.Tooltip("count:Q", title="commitments"), alt.Tooltip("examples:N", title="e.g.")],
+    ).properties(width=420, height=alt.Step(20), title=alt.TitleParams(
+        f"The {len(top)} most frequent verbs of the outlook", subtitle=wrap_source(source)))
+
+
+def top_words_chart(counts: pd.DataFrame, top_n: int, source: str):
+    """Each part's most frequent words, per 1000 words of that part, side by side."""
+    panels = []
+    for part in ("review", "outlook"):
+        data = top_words(counts, part, top_n)
+        other = "outlook" if part == "review" else "review"
+        data["other"] = data[other]
+        label = "review 回眸" if part == "review" else "outlook 展望"
+        panels.append(alt.Chart(data).mark_bar(color=PART_COLORS[label]).encode(
+            y=alt.Y("word:N", sort=list(data["word"]), title=None),
+            x=alt.X("per_1000:Q", title=f"per 1000 words of the {part}"),
+            tooltip=[alt.Tooltip("word:N"), alt.Tooltip("count:Q", title=f"count in the {part}"),
+                     alt.Tooltip("per_1000:Q", title="per 1000 words", format=".1f"),
+                     alt.Tooltip("other:Q", title=f"count in the {other}")],
+        ).properties(width=230, height=alt.Step(17), title=label))
+    return alt.hconcat(*panels).properties(title=alt.TitleParams(
+        f"The {top_n} most frequent words of the review and of the outlook (jieba segmentation)",
+        subtitle=wrap_source(source, extra="stopwords: analysis.commitments.STOPWORDS")))
+
+
+def distinctive_chart(ratios: pd.DataFrame, top_n: int, smoothing: float, min_count: int, source: str):
+    """Words leaning most to each part, by smoothed log2 ratio of their rates."""
+    data = distinctive(ratios, top_n)
+    order = list(data.sort_values("log2_ratio", ascending=False)["word"])
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("word:N", sort=order, title=None),
+        x=alt.X("log2_ratio:Q", title="log2 ratio of rates, outlook ÷ review (0 = equal emphasis)"),
+        color=alt.Color("leans:N", title="leans to", scale=alt.Scale(domain=list(PART_COLORS),
+                                                                  range=list(PART_COLORS.values())),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("word:N"), alt.Tooltip("review:Q", title="count in review"),
+                 alt.Tooltip("outlook:Q", title="count in outlook"),
+                 alt.Tooltip("log2_ratio:Q", title="log2 ratio", format="+.2f")],
+    ).properties(width=420, height=alt.Step(15), title=alt.TitleParams(
+        "Words distinctive of each part",
+        subtitle=[f"log2 of (count + {smoothing:g}) / (words + {smoothing:g}·vocabulary), outlook over review; "
+                  f"words seen at least {min_count} times", *wrap_source(source)]))
+
+
+def gdp_step_chart(ind: pd.DataFrame, ctx: pd.DataFrame, source: str, base_id: str = "gdp_2023",
+                   target_id: str = "gdp_milestone_target"):
+    """The preface's step towards 2000亿元: 2023 as reported (a lower bound) and 2024 from the context series."""
+    base, target = ind.loc[base_id], ind.loc[target_id]
+    gdp = latest(ctx, "gdp", 2024)
+    rows = [{"year": "2023", "yi": base["value"] / 1e8, "says": base["display"], "basis": f"report: “{base['quote']}”",
+             "kind": "lower bound 突破 (more than shown)"}]
+    if gdp is not None:
+        rows.append({"year": "2024", "yi": gdp["value"], "says": f"{gdp['value']:g}{gdp['unit']}",
+                     "basis": f"{gdp['status']}: {gdp['excerpt']}", "kind": f"{gdp['status']} 预计 (context series)"})
+    data = pd.DataFrame(rows)
+    scale = alt.Scale(domain=[1800, 2100], zero=False)
+    points = alt.Chart(data).mark_point(filled=True, size=220).encode(
+        x=alt.X("year:N", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("yi:Q", title="地区生产总值 GDP, 亿元", scale=scale),
+        shape=alt.Shape("kind:N", title=None, scale=alt.Scale(domain=list(data["kind"]),
+                                                               range=["triangle-up", "circle"][:len(data)]),
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
+        color=alt.value("#1f5f8b"),
+        tooltip=[alt.Tooltip("year:N"), alt.Tooltip("says:N", title="stated as"), alt.Tooltip("basis:N")])
+    labels = points.mark_text(dx=14, align="left").encode(text="says:N")
+    tdata = pd.DataFrame({"t": [target["value"] / 1e8], "label": [f"{target['quote']} (preface)"]})
+    rule = alt.Chart(tdata).mark_rule(strokeDash=[6, 4], color="#c8553d").encode(
+        y=alt.Y("t:Q", scale=scale), tooltip=["label:N"])
+    rlabel = alt.Chart(tdata).mark_text(align="left", dy=-8, color="#c8553d").encode(
+        y=alt.Y("t:Q", scale=scale), x=alt.value(4), text="label:N")
+    return alt.layer(rule, rlabel, points, labels).properties(width=320, height=260, title=alt.TitleParams(
+        "The step the preface points to, checked against a later official estimate",
+        subtitle=["▲ lower bound: 2023 GDP 突破 (exceeded) the value shown",
+                  *wrap_source(source)]))

@@ -1,0 +1,116 @@
+"""How a chart reaches the reader: offline HTML for the site (the site-wide vega bundle, no CDN), a PNG for the
+PDF (vl-convert), and a CSV download of exactly the rows it draws. Every chart of the book goes through ``show``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from analysis.paths import CHART_PNG_ENV
+from analysis.presentation.charts import REPORT_TITLE
+
+
+def chart_id(spec: dict) -> str:
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
+    return f"wc-chart-{digest}"
+
+
+def _script_json(spec: dict) -> str:
+    """JSON safe inside a <script> element: text from data can never close it."""
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def chart_html(spec: dict) -> str:
+    """A container and the call that draws the chart with the site-wide bundle (``_static/vega-offline.js``)."""
+    cid = chart_id(spec)
+    return (
+        f'<div id="{cid}" class="wc-chart" role="img" aria-label="chart"></div>\n'
+        '<script type="text/javascript">\n(function () {\n'
+        f'  var id = "{cid}", spec = {_script_json(spec)};\n'
+        "  function draw() {\n"
+        "    var el = document.getElementById(id);\n"
+        '    if (!window.vegaEmbed) { el.textContent = "Chart library missing: _static/vega-offline.js"; return; }\n'
+        '    vegaEmbed(el, spec, {actions: false, renderer: "svg"}).catch(function (e) {\n'
+        '      el.textContent = "Chart failed to draw: " + e;\n    });\n  }\n'
+        '  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); }\n'
+        "  else { draw(); }\n})();\n</script>"
+    )
+
+
+def chart_data(spec: dict) -> pd.DataFrame:
+    """Exactly the rows the chart draws (all its inline datasets), with the chart's source line."""
+    frames = []
+    for name, rows in sorted(spec.get("datasets", {}).items()):
+        flat = [{**r.get("properties", {}), **{k: v for k, v in r.items() if k not in ("geometry", "properties",
+                                                                                      "type")}}
+                if isinstance(r, dict) else {"value": r} for r in rows]
+        frame = pd.DataFrame(flat)
+        frame.insert(0, "dataset", name)
+        frames.append(frame)
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    data["source"] = " ".join(_subtitles(spec)) or REPORT_TITLE
+    return data
+
+
+def _subtitles(spec: object) -> list[str]:
+    """The source lines of a chart, wherever its titles stand (a composed chart titles each panel)."""
+    found: list[str] = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "subtitle":
+                lines = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+                found += [line for line in lines if isinstance(line, str) and line.startswith("Source")]
+            elif key != "datasets":
+                found += _subtitles(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            found += _subtitles(item)
+    return list(dict.fromkeys(found))
+
+
+def data_link(spec: dict) -> str:
+    """A download of the chart's data as UTF-8 CSV, embedded in the page (no separate file to go stale)."""
+    csv_bytes = chart_data(spec).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    payload = base64.b64encode(csv_bytes).decode("ascii")
+    name = f"{chart_id(spec)}.csv"
+    return (f'<p class="wc-data"><a download="{name}" href="data:text/csv;charset=utf-8;base64,{payload}">'
+            f"Download the data of this chart (CSV, {len(csv_bytes):,} bytes)</a></p>")
+
+
+def chart_png(spec: dict) -> bytes:
+    return vlc.vegalite_to_png(spec, scale=2)
+
+
+class Figure:
+    """A chart as the notebook displays it: HTML for the site, PNG for the PDF, JSON spec for tests."""
+
+    def __init__(self, chart: alt.TopLevelMixin):
+        self.chart = chart
+        self.spec = chart.to_dict()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        bundle = {
+            "text/html": chart_html(self.spec) + data_link(self.spec),
+            "text/plain": f"<chart {chart_id(self.spec)}: {self.spec.get('title', {})}>",
+        }
+        # The PNG is what the PDF prints; an analyst's one-chapter run (HTML only) skips it: it is the slowest part.
+        if os.environ.get(CHART_PNG_ENV, "1") != "0":
+            bundle["image/png"] = base64.b64encode(chart_png(self.spec)).decode("ascii")
+        return bundle
+
+
+def show(chart: alt.TopLevelMixin) -> Figure:
+    return Figure(chart)
+
+
+def bundle_js() -> str:
+    """The site-wide script: vega, vega-lite and vega-embed, wrapped so their globals do not leak."""
+    return "(function () {\n" + vlc.javascript_bundle() + "\n})();\n"

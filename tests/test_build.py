@@ -1,0 +1,143 @@
+"""The build's decisions (analysis.build.cache, .execute, .book), without building the book: cache validity,
+parameters reaching a kernel as plain strings, atomic publishing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.build import book
+from analysis.build import cache as build_cache
+from analysis.build.execute import ChapterFailed, execute_notebook
+from analysis.paths import BUILD, ROOT
+
+
+@pytest.fixture
+def chapter(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A tiny notebook, a data file it 'read' (inside the project, as real inputs are) and a cache folder."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    nb_path = tmp_path / "t.ipynb"
+    nbformat.write(nb, nb_path)
+    data = BUILD / "test-inputs" / f"{tmp_path.name}.csv"
+    data.parent.mkdir(parents=True, exist_ok=True)
+    data.write_text("a,b\n1,2\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "t.ipynb").write_text("{}", encoding="utf-8")
+    meta = {"notebook": build_cache.sha256_file(nb_path), "params": build_cache.params_hash({"p": 1}),
+            "code": build_cache.code_hash(),
+            "inputs": {data.relative_to(ROOT).as_posix(): build_cache.sha256_file(data)}}
+    (cache / "t.json").write_text(json.dumps(meta), encoding="utf-8")
+    yield nb_path, data, cache
+    data.unlink(missing_ok=True)
+
+
+def test_nothing_changed_reuses_the_cache(chapter) -> None:
+    nb, _, cache = chapter
+    assert build_cache.cache_decision("t", nb, {"p": 1}, cache) == (True, "nothing changed")
+
+
+def test_no_cache_executes(tmp_path: Path, chapter) -> None:
+    nb, _, _ = chapter
+    assert build_cache.cache_decision("t", nb, {"p": 1}, tmp_path / "empty") == (False, "no cached execution")
+
+
+def test_changed_notebook_executes(chapter) -> None:
+    nb, _, cache = chapter
+    nb.write_text(nb.read_text(encoding="utf-8").replace("x = 1", "x = 2"), encoding="utf-8")
+    assert build_cache.cache_decision("t", nb, {"p": 1}, cache) == (False, "notebook changed")
+
+
+def test_changed_parameters_execute(chapter) -> None:
+    nb, _, cache = chapter
+    assert build_cache.cache_decision("t", nb, {"p": 2}, cache) == (False, "parameters changed")
+
+
+def test_changed_code_executes(chapter, monkeypatch) -> None:
+    nb, _, cache = chapter
+    monkeypatch.setattr(build_cache, "code_hash", lambda: "different")
+    assert build_cache.cache_decision("t", nb, {"p": 1}, cache) == (False, "code in src/analysis changed")
+
+
+def test_changed_input_executes_and_says_which(chapter) -> None:
+    nb, data, cache = chapter
+    data.write_text("a,b\n1,3\n", encoding="utf-8")
+    fresh, why = build_cache.cache_decision("t", nb, {"p": 1}, cache)
+    assert not fresh and why == f"input {data.relative_to(ROOT).as_posix()} changed"
+
+
+def test_touched_but_identical_input_is_still_fresh(chapter) -> None:
+    """Content hashes, not timestamps: a fresh checkout with a restored cache reuses it."""
+    import os
+
+    nb, data, cache = chapter
+    os.utime(data, (1, 1))
+    assert build_cache.cache_decision("t", nb, {"p": 1}, cache)[0]
+
+
+def test_removed_input_executes(chapter) -> None:
+    nb, data, cache = chapter
+    data.unlink()
+    gone = f"input {data.relative_to(ROOT).as_posix()} is gone"
+    assert build_cache.cache_decision("t", nb, {"p": 1}, cache) == (False, gone)
+
+
+HOSTILE = ["it's \"quoted\"", "two\nlines", "'); open('PWNED', 'w'); ('", "{__import__('os').getcwd()}",
+           "back\\slash"]
+
+
+def test_string_parameters_arrive_as_plain_strings(tmp_path: Path) -> None:
+    """papermill writes parameters as literals: quotes, newlines and code arrive unchanged and never run."""
+    out_file = tmp_path / "seen.json"
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("texts = []", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(f"import json\nopen({str(out_file)!r}, 'w').write(json.dumps(texts))"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    src = tmp_path / "p.ipynb"
+    nbformat.write(nb, src)
+    execute_notebook(src, tmp_path / "out.ipynb", {"texts": HOSTILE}, "test")
+    assert json.loads(out_file.read_text(encoding="utf-8")) == HOSTILE
+    assert not (ROOT / "PWNED").exists()
+
+
+def test_failing_cell_is_named(tmp_path: Path) -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("a = 1"),
+                                         nbformat.v4.new_code_cell("raise KeyError('missing column')")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    src = tmp_path / "f.ipynb"
+    nbformat.write(nb, src)
+    with pytest.raises(ChapterFailed, match=r"chapter demo failed in cell 2 .*KeyError: 'missing column'"):
+        execute_notebook(src, tmp_path / "out.ipynb", {}, "demo")
+
+
+def test_publish_swaps_the_site_in_whole(tmp_path: Path) -> None:
+    target = tmp_path / "html"
+    target.mkdir()
+    (target / "index.html").write_text("old", encoding="utf-8")
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    (staged / "index.html").write_text("new", encoding="utf-8")
+    book.publish(staged, target)
+    assert (target / "index.html").read_text(encoding="utf-8") == "new"
+    assert not staged.exists() and not (tmp_path / "html.old").exists()
+
+
+def test_publish_of_a_missing_site_keeps_the_old_one(tmp_path: Path) -> None:
+    target = tmp_path / "html"
+    target.mkdir()
+    (target / "index.html").write_text("old", encoding="utf-8")
+    with pytest.raises(FileNotFoundError):
+        book.publish(tmp_path / "nothing", target)
+    assert (target / "index.html").read_text(encoding="utf-8") == "old"
+
+
+def test_toc_lists_every_chapter_in_order() -> None:
+    from analysis.chapters import CHAPTERS, toc_yaml
+
+    toc = toc_yaml()
+    positions = [toc.index(f"chapters/{c.slug}") for c in CHAPTERS]
+    assert positions == sorted(positions)

@@ -1,0 +1,63 @@
+"""Facts kept in one place: the census population, the bibliography's text, the carbon market's statements.
+Where code must repeat a datum (a notebook's parameters cell states its default), a test ties it to the data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.chapters import CENSUS_POPULATION, CHAPTERS
+from analysis.datasets.bibliography import entry_bibtex, fields, keys_by_url, read_bibliography
+from analysis.datasets.carbon_market import CARBON_COLUMNS, validate_carbon_market
+from analysis.datasets.context_series import load_context
+from analysis.paths import BIBLIOGRAPHY, CARBON_MARKET
+
+
+def test_the_census_population_default_is_the_context_series_figure() -> None:
+    ctx = load_context()
+    census = ctx[ctx["indicator"] == "census_pop"]
+    assert len(census) == 1
+    assert census["value"].iloc[0] == CENSUS_POPULATION
+    declared = [p.default for c in CHAPTERS for p in c.params if p.name == "population"]
+    assert declared and set(declared) == {CENSUS_POPULATION}
+
+
+def test_the_bibliography_shows_each_entry_as_the_file_writes_it() -> None:
+    """The cite page prints entries through pybtex; the file keeps that one style, so nothing is lost."""
+    text = BIBLIOGRAPHY.read_text(encoding="utf-8")
+    keys = list(read_bibliography().entries)
+    assert len(keys) >= 10
+    for key in keys:
+        assert entry_bibtex(key) in text, key
+    assert entry_bibtex("no-such-key") is None
+
+
+def test_bibliography_fields_and_addresses() -> None:
+    entries = fields()
+    assert entries["wuhan2021census"]["author"] == "{武汉市统计局} and {武汉市第七次全国人口普查领导小组办公室}"
+    by_url = keys_by_url()
+    assert all(entries[key]["url"] == url for url, key in by_url.items())
+    assert keys_by_url(Path("/no/such/file.bib")) == {}
+
+
+def _write(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "carbon_market.csv"
+    path.write_text(",".join(c.name for c in CARBON_COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_carbon_market_file_is_valid() -> None:
+    assert validate_carbon_market(CARBON_MARKET) == []
+
+
+@pytest.mark.parametrize(("row", "column", "says"), [
+    ("2023,abc,212000000,,doc,http://a.b/c,unofficial", "turnover_yuan", "expected a positive number"),
+    ("2023,1,-5,,doc,http://a.b/c,unofficial", "volume_tonnes", "expected a positive number"),
+    ("2023,1,5,,doc,ftp://a.b/c,unofficial", "url", "expected an address"),
+    ("2023,1,5,,doc,http://a.b/c,rumour", "grade", "expected one of official"),
+    ("2023,1,5,,,http://a.b/c,unofficial", "document", "is empty"),
+])
+def test_a_bad_carbon_market_row_is_named(tmp_path: Path, row: str, column: str, says: str) -> None:
+    problems = validate_carbon_market(_write(tmp_path, [row]))
+    assert any(p.line == 2 and p.column == column and says in p.message for p in problems), problems
