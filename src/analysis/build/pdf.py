@@ -115,7 +115,7 @@ def render_pdf(book_dir: Path, work_dir: Path, log: Path) -> Path:
     with open(log, "w", encoding="utf-8") as fh:
         proc = subprocess.run(cmd, cwd=book_dir.parent, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                               env=env, check=False)
-        fh.write(f"\n[analysis.pdf] jupyter-book exited with {proc.returncode} after "
+        fh.write(f"\n[analysis.build.pdf] jupyter-book exited with {proc.returncode} after "
                  f"{time.perf_counter() - start:.1f}s\n")
     pdf = latex_dir / PDF_NAME
     text = log.read_text(encoding="utf-8", errors="replace")

@@ -304,7 +304,8 @@ def panel_frame(ind: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
 
 
 def headline_dashboard(ind: pd.DataFrame, width: int = 520) -> alt.VConcatChart:
-    """The headline figures in three panels by unit, each drawn qualifier-aware (analysis.charts.qualified_bars)."""
+    """The headline figures in three panels by unit, each drawn qualifier-aware
+    (analysis.presentation.charts.qualified_bars)."""
     panels = []
     for title, axis, ids in HEADLINE_PANELS:
         frame = panel_frame(ind, ids)
@@ -377,4 +378,4 @@ def coverage_chart(coverage: pd.DataFrame, structure: pd.DataFrame, source: Sequ
     dots = base.mark_circle(size=170).encode(color=_part_color(structure)).transform_filter("datum.covered")
     return alt.layer(grid, dots).properties(width=alt.Step(64), height=alt.Step(22), title=alt.TitleParams(
         "Which chapter reads which section of the report",
-        subtitle=[*source, "chapters and their sections: src/analysis/chapters.py"]))
+        subtitle=[*source, "chapters and their sections: src/analysis/chapters/__init__.py"]))

@@ -99,7 +99,7 @@ def measure_chart(df: pd.DataFrame, source: str):
                  alt.Tooltip("count:Q", title="commitments"), alt.Tooltip("examples:N", title="e.g.")],
     ).properties(width=460, height=alt.Step(44), title=alt.TitleParams(
         "Commitments for 2024 per outlook section, by what makes them checkable",
-        subtitle=wrap_source(source, extra="segmentation: analysis.commitments")))
+        subtitle=wrap_source(source, extra="segmentation: analysis.methods.commitments")))
 
 
 def share_chart(per: pd.DataFrame, overall: float, source: str):
@@ -163,7 +163,7 @@ def top_words_chart(counts: pd.DataFrame, top_n: int, source: str):
         ).properties(width=230, height=alt.Step(17), title=label))
     return alt.hconcat(*panels).properties(title=alt.TitleParams(
         f"The {top_n} most frequent words of the review and of the outlook (jieba segmentation)",
-        subtitle=wrap_source(source, extra="stopwords: analysis.commitments.STOPWORDS")))
+        subtitle=wrap_source(source, extra="stopwords: analysis.methods.words.STOPWORDS")))
 
 
 def distinctive_chart(ratios: pd.DataFrame, top_n: int, smoothing: float, min_count: int, source: str):

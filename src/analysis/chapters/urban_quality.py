@@ -43,7 +43,7 @@ def log_count_bars(frame: pd.DataFrame, title: str, sections: Sequence[str], axi
     """Counts of very different size (5 roads, 13000 parking spaces) on a log axis, coloured by sub-heading.
 
     ``frame`` needs label, shown, phrase, qualifier, quote, group. Inexact values get the same end markers
-    as ``analysis.charts.qualified_bars``.
+    as ``analysis.presentation.charts.qualified_bars``.
     """
     data = frame.copy()
     data["qual_base"] = [next((p for p in q.split("+") if p != "expected"), "exact") for q in data["qualifier"]]

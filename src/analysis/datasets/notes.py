@@ -38,6 +38,8 @@ NOTE_COLUMNS: tuple[Column, ...] = (
     Column("problem", "what is wrong, in English ('possible' when unsure)"),
     Column("treatment", "how the book treats it, in English"),
 )
+# Where a detected layout break comes from, as the notes table says it.
+DETECTED = "found by analysis.report.text"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Readings used where words are counted (never in quotes, which stay verbatim). Only corrections that are
@@ -142,7 +144,7 @@ def load_source_notes(path: Path = SOURCE_NOTES, report: Report | None = None) -
 
 
 def layout_break_notes(report: Report | None = None) -> pd.DataFrame:
-    """The layout breaks analysis.source found, as notes in the same shape as the CSV rows."""
+    """The layout breaks ``analysis.report.text`` found, as notes in the same shape as the CSV rows."""
     report = report or load_report()
     rows = []
     for i, b in enumerate(report.layout_breaks, start=1):
@@ -152,12 +154,12 @@ def layout_break_notes(report: Report | None = None) -> pd.DataFrame:
             "kind": "layout break",
             "problem": "The paragraph stops mid-sentence and goes on after a blank line: a page or column break "
                        "of the print layout kept in the text.",
-            "treatment": "Joined by analysis.source when the text is read (quotes may span it); the raw file is "
+            "treatment": "Joined by analysis.report.text when the text is read (quotes may span it); the raw file is "
                          "unchanged and offsets into it are kept for citation.",
             "line": None,
             "raw_offset": b.raw_offset,
             "section": section_of_raw(report, b.raw_offset - 1),
-            "origin": "found by analysis.source",
+            "origin": DETECTED,
         })
     return pd.DataFrame(rows)
 

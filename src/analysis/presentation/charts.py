@@ -151,8 +151,8 @@ def two_line(chart: alt.TopLevelMixin, step: int = 36) -> alt.TopLevelMixin:
 def derived_frame(derived: Sequence[Derived], digits: int = 2) -> pd.DataFrame:
     """Derived figures as chart data: value, how to draw it, bounds and formula for tooltips.
 
-    The columns match ``analysis.tables.chart_frame`` so derived rows can stand beside reported ones in
-    ``analysis.charts.qualified_bars`` (the 'quote' of a derived row is its formula).
+    The columns match ``chart_frame`` so derived rows can stand beside reported ones in
+    ``qualified_bars`` (the 'quote' of a derived row is its formula).
     """
     quals = [bound_qualifier(d) for d in derived]
     return pd.DataFrame({

@@ -98,4 +98,4 @@ def paragraph_chart(df: pd.DataFrame, title: str, source: str, width: int = 420)
                         labelFontWeight="bold", labelExpr="split(datum.label, '|')", labelLimit=600)
     return bars.facet(row=alt.Row("heading:N", sort=headings, title=None, header=header)).resolve_scale(
         y="independent").properties(title=alt.TitleParams(title, subtitle=[
-            CHECKABLE_NOTE, *wrap_source(source, extra="segmentation and classes: analysis.commitments")]))
+            CHECKABLE_NOTE, *wrap_source(source, extra="segmentation and classes: analysis.methods.commitments")]))
