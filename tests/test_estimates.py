@@ -113,14 +113,20 @@ def test_figures_table_cites_every_outside_page(figures, ctx):
     assert sum(c == est.REPORT_SOURCE for c in cites) == len(cs.HEADLINE)
 
 
-def test_sources_list_every_page_once_with_its_key(ctx, tmp_path):
+def test_sources_list_every_page_once_with_its_key(ctx):
+    s = est.sources(ctx)
+    titles = [r[1] for r in s.rows]
+    assert len(titles) == len(set(titles)) == ctx.loc[ctx["indicator"].isin(cs.HEADLINE), "source_title"].nunique()
+    assert all(key for key, *_ in s.rows)
+    assert s._repr_markdown_().count("{cite:p}`") == len(s.rows)
+
+
+def test_a_page_without_a_bibliography_entry_stops_the_chapter(ctx, tmp_path):
     bib = tmp_path / "refs.bib"
     url = ctx.iloc[1]["source_url"]
     bib.write_text("@misc{pagekey,\n  title = {t},\n  url = {" + url + "}\n}\n", encoding="utf-8")
-    s = est.sources(ctx, path=bib)
-    titles = [r[1] for r in s.rows]
-    assert len(titles) == len(set(titles)) == ctx.loc[ctx["indicator"].isin(cs.HEADLINE), "source_title"].nunique()
-    assert "{cite:p}`pagekey`" in s._repr_markdown_()
+    with pytest.raises(KeyError, match="add one to the bibliography"):
+        est.sources(ctx, path=bib)
 
 
 def _layers(spec: dict) -> list[dict]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.chapters import CENSUS_POPULATION, CHAPTERS
-from analysis.datasets.bibliography import entry_bibtex, fields, keys_by_url, read_bibliography
+from analysis.datasets.bibliography import entry_bibtex, fields, read_bibliography, source_key
 from analysis.datasets.carbon_market import CARBON_COLUMNS, validate_carbon_market
 from analysis.datasets.context_series import load_context
 from analysis.paths import BIBLIOGRAPHY, CARBON_MARKET
@@ -33,12 +33,17 @@ def test_the_bibliography_shows_each_entry_as_the_file_writes_it() -> None:
     assert entry_bibtex("no-such-key") is None
 
 
-def test_bibliography_fields_and_addresses() -> None:
+def test_bibliography_fields_and_keys() -> None:
     entries = fields()
     assert entries["wuhan2021census"]["author"] == "{武汉市统计局} and {武汉市第七次全国人口普查领导小组办公室}"
-    by_url = keys_by_url()
-    assert all(entries[key]["url"] == url for url, key in by_url.items())
-    assert keys_by_url(Path("/no/such/file.bib")) == {}
+    for key, f in entries.items():
+        if f.get("url"):
+            assert source_key(f["url"], entries=entries) == key
+    # a page without an address is found by its title (the census bulletin), a reconstructed title too
+    assert source_key("", "[title not in stored excerpt] 武汉市第七次全国人口普查公报(第二号)——分区人口情况 (2021)") \
+        == "wuhan2021census"
+    with pytest.raises(KeyError, match="add one to the bibliography"):
+        source_key("http://example.org/none.html", "无此页面", entries=entries)
 
 
 def _write(tmp_path: Path, rows: list[str]) -> Path:

@@ -86,13 +86,6 @@ def test_counts_by_fill_missing_values_with_zero():
     assert counts.set_index(["domain", "kind"]).loc[("b", "x"), "clauses"] == 0
 
 
-def test_indicator_domains_read_from_the_clause(ind):
-    domains = st.indicator_domains(ind, ["elderly_assistance_services_2023", "convenience_clinic_rate_2023"],
-                                   WELLBEING_DOMAINS)
-    assert domains["elderly_assistance_services_2023"] == "elderly & childcare 一老一小"
-    assert domains["convenience_clinic_rate_2023"] == "health 医疗卫生"
-
-
 # --- the well-being chapter's derived figures -----------------------------------------------------------------
 
 def test_implied_total_and_break_even():

@@ -19,7 +19,6 @@ from shapely.geometry import Point, mapping
 from analysis.datasets.geo import (
     CRS84,
     METRIC,
-    OLD_CITY_KM2,
     SHARED_TOLERANCE_M,
     WGS84,
     landmarks,
@@ -28,6 +27,10 @@ from analysis.datasets.geo import (
     wuhan_districts,
 )
 from analysis.paths import PLACES, relative
+
+# The area commonly given for 武昌古城 (the old walled city), km²; no primary source is recorded. It sizes the
+# schematic disc and is written into the feature (``described_area_km2``), where the book reads it.
+OLD_CITY_KM2 = 7.7
 
 
 def _landmark(gdf: gpd.GeoDataFrame, name_zh: str) -> Point:
@@ -86,7 +89,8 @@ def build_schematic_places() -> gpd.GeoDataFrame:
     gdf = gpd.GeoDataFrame(
         {"name_zh": [f[0] for f in features], "name_en": [f[1] for f in features],
          "kind": [f[2] for f in features], "basis": [f[5] for f in features],
-         "precision_m": [f[4] for f in features], "schematic": True},
+         "precision_m": [f[4] for f in features], "schematic": True,
+         "described_area_km2": [OLD_CITY_KM2 if f[0] == "武昌古城" else None for f in features]},
         geometry=[f[3] for f in features], crs=METRIC).to_crs(WGS84)
     return gdf
 
@@ -97,6 +101,7 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
     features = []
     for row in gdf.itertuples(index=False):
         props = {k: (v.item() if hasattr(v, "item") else v) for k, v in row._asdict().items() if k != "geometry"}
+        props = {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in props.items()}
         geom = shapely.transform(row.geometry, lambda c: np.round(c, 6))
         features.append({"type": "Feature", "properties": props, "geometry": mapping(geom)})
     doc = {"type": "FeatureCollection", "name": name,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.datasets.bibliography import keys_by_url
+from analysis.datasets.bibliography import fields, source_key
 from analysis.datasets.context_series import (
     HEADLINE,
     SERIES,
@@ -312,12 +312,14 @@ class Sources:
 
 
 def sources(ctx: pd.DataFrame, series: Iterable[str] = HEADLINE, path: Path = BIBLIOGRAPHY) -> Sources:
-    """One entry per page that the given series were read from, in order of first appearance in the csv."""
-    keys = keys_by_url(path)
+    """One entry per page that the given series were read from, in order of first appearance in the csv; a page
+    without a bibliography entry stops the chapter (``source_key``)."""
+    entries = fields(path)
     sub = ctx[ctx["indicator"].isin(list(series))]
     rows = []
     for (title, url), group in sub.groupby(["source_title", "source_url"], sort=False):
         lines = ", ".join(str(int(x)) for x in group["line"])
         word = "lines" if len(group) > 1 else "line"
-        rows.append((keys.get(url, ""), display_title(title), url, f"{relative(CONTEXT_SERIES)}, {word} {lines}"))
+        rows.append((source_key(url, title, entries=entries), display_title(title), url,
+                     f"{relative(CONTEXT_SERIES)}, {word} {lines}"))
     return Sources(tuple(rows))

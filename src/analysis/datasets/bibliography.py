@@ -1,7 +1,7 @@
 """The book's bibliography (``book/references.bib``), read with pybtex: the one reader of BibTeX in the package.
 
 Chapters cite an outside page by its key ({cite}`key`); the key of a page is found by its address, or by its
-title for a page whose address could not be verified. The "How to cite" page shows entries as the file
+title for a page whose address could not be verified (``source_key``). The "How to cite" page shows entries as the file
 writes them (``entry_bibtex``); a test keeps the file in that one style, so the two never differ.
 """
 
@@ -32,17 +32,12 @@ def fields(path: Path = BIBLIOGRAPHY) -> dict[str, dict[str, str]]:
     return out
 
 
-def keys_by_url(path: Path = BIBLIOGRAPHY) -> dict[str, str]:
-    """Page address → bibliography key (empty when the file is absent)."""
-    if not Path(path).exists():
-        return {}
-    return {f["url"].strip(): key for key, f in fields(path).items() if f.get("url")}
-
-
-def source_key(url: str | None, title: str | None = None, path: Path = BIBLIOGRAPHY) -> str:
+def source_key(url: str | None, title: str | None = None, path: Path = BIBLIOGRAPHY,
+               entries: dict[str, dict[str, str]] | None = None) -> str:
     """The key of an outside source (a row of data/context): by its address, else by its title among the
-    entries without an address. A source without an entry is an error, not a silent omission."""
-    entries = fields(path)
+    entries without an address. A source without an entry is an error, not a silent omission. ``entries``
+    (from ``fields``) spares reading the file again for each source."""
+    entries = fields(path) if entries is None else entries
     if url:
         for key, f in entries.items():
             if f.get("url") == url.strip():

@@ -57,9 +57,6 @@ WUHAN_BBOX = (113.6, 29.9, 115.2, 31.45)
 # How far a layer may stray outside 武昌 before it is examined: the two boundary sources differ by a median
 # of about 84 m (Tianditu is simplified), so 150 m tolerates honest disagreement between surveys.
 OUTSIDE_TOLERANCE_M = 150.0
-# The area commonly given for 武昌古城 (the old walled city), km²; recorded in the book's geographic-data notes,
-# without a primary source: used only to size a schematic disc and for one indicative share.
-OLD_CITY_KM2 = 7.7
 # Shared boundary lengths count the part of 武昌's boundary within this distance of the neighbour.
 SHARED_TOLERANCE_M = 50.0
 
@@ -296,6 +293,11 @@ def _feature_problems(i: int, feature: Any, file: str, to_wgs: pyproj.Transforme
     if p is not None and (isinstance(p, bool) or not isinstance(p, int | float) or not math.isfinite(p) or p <= 0):
         problems.append(Problem(file, i, "precision_m", f"{label}: precision_m must be a positive number of metres, "
                                 f"got {p!r}"))
+    area = props.get("described_area_km2")
+    if area is not None and (isinstance(area, bool) or not isinstance(area, int | float) or not math.isfinite(area)
+                             or area <= 0):
+        problems.append(Problem(file, i, "described_area_km2", f"{label}: described_area_km2 must be a positive "
+                                f"number of km² or absent, got {area!r}"))
     s = props.get("schematic")
     if s is not None and not isinstance(s, bool):
         problems.append(Problem(file, i, "schematic", f"{label}: schematic must be true or false, got {s!r}"))
@@ -418,6 +420,21 @@ def landmarks() -> gpd.GeoDataFrame:
 def places(zones_path: str | Path = "") -> gpd.GeoDataFrame:
     """The zones layer of the book: the schematic places, or an analyst's own layer under data/."""
     return read_layer(zones_path or PLACES)
+
+
+def described_area_km2(name_zh: str) -> float:
+    """The area a description gives for a place of the schematic layer (its ``described_area_km2``), km².
+
+    Such an area is outside data without a primary source (data/geo/README.md): a share computed from it is
+    only indicative.
+    """
+    layer = places()
+    row = layer[layer["name_zh"] == name_zh]
+    value = row["described_area_km2"].iloc[0] if len(row) and "described_area_km2" in row else None
+    if value is None or pd.isna(value):
+        raise DataError([Problem(relative(PLACES), None, "described_area_km2",
+                                 f"no feature named {name_zh!r} gives a described area")])
+    return float(value)
 
 
 def precision_discs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -106,24 +106,4 @@ def with_domain(commitments: pd.DataFrame, domains: Sequence[tuple[str, tuple[st
     return out
 
 
-def indicators_in_theme(ind: pd.DataFrame, frame: pd.DataFrame, themes: Iterable[str]) -> list[str]:
-    """Ids of the indicators whose quote stands in clauses of the given themes, in report order."""
-    wanted = frame[frame["theme"].isin(list(themes)) & (frame["indicators"] != "")]
-    ids = [i.strip() for cell in wanted["indicators"] for i in cell.split(",")]
-    return [i for i in ind.sort_values("offset")["id"] if i in ids]
-
-
-def indicator_domains(ind: pd.DataFrame, ids: Iterable[str], domains: Sequence[tuple[str, tuple[str, ...]]],
-                      report: Report | None = None) -> pd.Series:
-    """The domain of each indicator, read from the clause its quote stands in (not from its name)."""
-    report = report or load_report()
-    out = {}
-    for i in ids:
-        loc = report.locate(ind.loc[i, "quote"])
-        sentence = report.sentence(loc.start, loc.end)
-        clause = next((c for c in clauses(sentence) if ind.loc[i, "quote"] in c), sentence)
-        out[i] = classify(clause, domains)
-    return pd.Series(out, name="domain")
-
-
 # --- derived figures ------------------------------------------------------------------------------------------
