@@ -118,6 +118,13 @@ def test_a_chapter_with_code_of_its_own_imports_it_by_its_name(notebook: Path) -
     assert imported, f"{notebook.name} does not use analysis.chapters.{own}"
 
 
+@pytest.mark.parametrize("notebook", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_notebooks_draw_no_charts_of_their_own(notebook: Path) -> None:
+    """Notebooks stay thin: parameters, calls into the package, interpretation; charts are built in its modules."""
+    text = "\n".join(_code_cells(notebook))
+    assert not re.search(r"^\s*import altair|\balt\.", text, re.M), f"{notebook.name} builds a chart inline"
+
+
 def test_the_package_holds_the_product_only() -> None:
     """Test helpers live under tests/support, generators of data files beside the data they write."""
     names = {p.relative_to(CODE).as_posix() for p in MODULES}

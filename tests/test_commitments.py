@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 
 from analysis.chapters.commitments import context_checks
+from analysis.chapters.governance import GOVERNANCE_THEME
+from analysis.chapters.wellbeing import OUTLOOK_THEME
 from analysis.datasets.context_series import RECONSTRUCTED, RECONSTRUCTED_SAYS, latest, load_context, page_title
 from analysis.datasets.indicators import load_indicators
 from analysis.datasets.userdict import names_of, read_userdict
@@ -188,9 +190,8 @@ def test_wellbeing_governance_and_outlook_chapters_give_the_same_counts(table):
     """04 and 05 select their paragraphs and count with select/checkability; 07 counts per section. The counts
     for a section must agree: outlook-6 read whole by 05, outlook-5 split between 04 and 05."""
     per = cm.per_section(table)  # the outlook chapter's counts
-    wellbeing = cm.select(table, subheadings=[chapter_constant("04_wellbeing", "OUTLOOK_THEME")])
-    governance = cm.select(table, sections=["outlook-6"],
-                           subheadings=[chapter_constant("05_governance", "GOVERNANCE_THEME")])
+    wellbeing = cm.select(table, subheadings=[OUTLOOK_THEME])
+    governance = cm.select(table, sections=["outlook-6"], subheadings=[GOVERNANCE_THEME])
     cols = [*cm.MEASURES, "total", "checkable"]
     w, g = cm.checkability(wellbeing, "section"), cm.checkability(governance, "section")
     assert list(w.index) == ["outlook-5"]

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import altair as alt
 import pandas as pd
+
+from analysis.methods.commitments import MEASURES
+from analysis.methods.statements import NUMBERED, OTHER, UNNUMBERED
+from analysis.presentation.charts import PALETTE, source_line
+from analysis.presentation.commitments import MEASURE_COLORS, MEASURE_LABELS
+
+# The outlook paragraph this chapter reads; 深化基层治理创新, the other paragraph of 紧盯群众需求, is governance's.
+OUTLOOK_THEME = "提升民生保障水平"
 
 # Domains of well-being, checked in this order (the first that matches wins): health before social security so
 # that 医保定点机构…门诊 counts as health care, 婴幼儿 (childcare) is not 幼儿园 (pre-school education).
@@ -43,3 +52,80 @@ def margin_curve(part: float, share_pct: float, margins: Sequence[float]) -> pd.
         "margin_pct": list(margins),
         "implied_total": [implied_total(part * (1 + m / 100), share_pct) for m in margins],
     })
+
+
+def margin_chart(curve: pd.DataFrame, *, spending_yi: float, share: float, revenue_yi: float, revenue_quote: str,
+                 break_even: float, margin_pct: float, margin_total: float, spending_phrase: str) -> alt.LayerChart:
+    """The general budget spending implied by 民生支出 over its share, as the true spending exceeds its lower bound
+    by more (``margin_curve``), against budget revenue; the break-even and the chosen parameter marked."""
+    line = alt.Chart(curve).mark_line(color=PALETTE[0], strokeWidth=2.5).encode(
+        x=alt.X("margin_pct:Q", title=f"assumed excess of livelihood spending over {spending_yi:g}亿元, %"),
+        y=alt.Y("implied_total:Q", title="implied general budget spending, 亿元", scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("margin_pct:Q", title="assumed excess, %", format=".1f"),
+                 alt.Tooltip("implied_total:Q", title="implied spending, 亿元", format=",.0f"),
+                 alt.Tooltip("relation:N", title="against revenue")],
+    )
+    rev = pd.DataFrame({"y": [revenue_yi], "label": [f"budget revenue 一般公共预算收入 {revenue_yi:.0f}亿元 (预计)"],
+                        "quote": [revenue_quote]})
+    rev_rule = alt.Chart(rev).mark_rule(color=PALETTE[1], strokeDash=[6, 4]).encode(
+        y="y:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("quote:N")])
+    rev_text = alt.Chart(rev).mark_text(align="left", dx=4, dy=-8, color=PALETTE[1]).encode(
+        y="y:Q", x=alt.value(4), text="label:N")
+    be = pd.DataFrame({"x": [break_even], "label": [f"break-even: +{break_even:.1f}%"]})
+    be_rule = alt.Chart(be).mark_rule(color="#777777", strokeDash=[2, 3]).encode(
+        x="x:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("x:Q", title="excess, %", format=".1f")])
+    chosen = pd.DataFrame({"x": [margin_pct], "y": [margin_total],
+                           "label": [f"parameter spending_margin_pct = {margin_pct:g}%"]})
+    chosen_pt = alt.Chart(chosen).mark_point(filled=True, size=120, color=PALETTE[3], shape="diamond").encode(
+        x="x:Q", y="y:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("y:Q", title="implied spending, 亿元",
+                                                                        format=",.0f")])
+    return alt.layer(line, rev_rule, rev_text, be_rule, chosen_pt).properties(
+        width=520, height=280,
+        title=alt.TitleParams(
+            f"How much spending {spending_phrase} allows: implied general budget spending",
+            subtitle=[f"implied spending = {spending_yi:g}亿元 × (1 + excess) / {share:g}%; "
+                      "dashed: 2023 budget revenue", source_line("review-4", "review-1")]))
+
+
+def _examples(s: pd.Series) -> str:
+    return " | ".join(s.head(3))
+
+
+def domain_counts(review: pd.DataFrame, outlook: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Statements of the review (with or without a number of the report) and commitments of the outlook (by what
+    makes them checkable) per domain, with three examples each, and the domains present in reading order."""
+    review_counts = (review.assign(kind=review["numbered"].map({True: NUMBERED, False: UNNUMBERED}))
+                     .groupby(["domain", "kind"]).agg(clauses=("clause", "size"), examples=("clause", _examples))
+                     .reset_index())
+    outlook_counts = (outlook.assign(kind=outlook["measure"].map(MEASURE_LABELS))
+                      .groupby(["domain", "kind"]).agg(clauses=("text", "size"), examples=("text", _examples))
+                      .reset_index())
+    present = set(review_counts["domain"]) | set(outlook_counts["domain"])
+    order = [d for d in [d for d, _ in WELLBEING_DOMAINS] + [OTHER] if d in present]
+    return review_counts, outlook_counts, order
+
+
+def _domain_panel(data: pd.DataFrame, order: list[str], title: str, what: str, legend: str, kinds: list[str],
+                  colors: list[str]) -> alt.Chart:
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("domain:N", sort=order, scale=alt.Scale(domain=order), title=None),
+        x=alt.X("clauses:Q", title=f"{what} 条", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=colors),
+                        legend=alt.Legend(orient="bottom", direction="vertical", title=legend)),
+        tooltip=[alt.Tooltip("domain:N"), alt.Tooltip("kind:N"), alt.Tooltip("clauses:Q", title=what),
+                 alt.Tooltip("examples:N", title="first three")],
+    ).properties(width=230, height=alt.Step(22), title=title)
+
+
+def domain_chart(review_counts: pd.DataFrame, outlook_counts: pd.DataFrame, order: list[str], outlook_title: str,
+                 sections: Sequence[str]) -> alt.HConcatChart:
+    """What 2023 reported and what 2024 promises, side by side, by domain."""
+    return alt.hconcat(
+        _domain_panel(review_counts, order, "review 2023 回眸", "statements", "review: statements",
+                      [NUMBERED, UNNUMBERED], [PALETTE[0], "#c9c9c9"]),
+        _domain_panel(outlook_counts, order, outlook_title, "commitments", "outlook: measurable by",
+                      [MEASURE_LABELS[m] for m in MEASURES], MEASURE_COLORS),
+    ).resolve_scale(color="independent").properties(title=alt.TitleParams(
+        "What 2023 reported and what 2024 promises, by domain",
+        subtitle=["review: statements with and without a number of the report; outlook: commitments by what makes "
+                  "them checkable (analysis.methods.commitments)", source_line(*sections)]))
