@@ -28,7 +28,7 @@ def chapter(tmp_path: Path) -> tuple[Path, Path, Path]:
     cache.mkdir()
     (cache / "t.ipynb").write_text("{}", encoding="utf-8")
     meta = {"notebook": build_cache.sha256_file(nb_path), "params": build_cache.params_hash({"p": 1}),
-            "code": build_cache.code_hash(),
+            "code": build_cache.code_hash(), "environment": build_cache.environment_hash(),
             "inputs": {data.relative_to(ROOT).as_posix(): build_cache.sha256_file(data)}}
     (cache / "t.json").write_text(json.dumps(meta), encoding="utf-8")
     yield nb_path, data, cache
@@ -60,6 +60,27 @@ def test_changed_code_executes(chapter, monkeypatch) -> None:
     nb, _, cache = chapter
     monkeypatch.setattr(build_cache, "code_hash", lambda: "different")
     assert build_cache.cache_decision("t", nb, {"p": 1}, cache) == (False, "code in src/analysis changed")
+
+
+def test_a_changed_package_or_python_executes(chapter, monkeypatch) -> None:
+    """A cache restored onto a machine with other package versions cannot serve output of the old ones."""
+    nb, _, cache = chapter
+    monkeypatch.setattr(build_cache, "environment_hash", lambda: "another pandas")
+    assert build_cache.cache_decision("t", nb, {"p": 1}, cache) == (False, "Python or an installed package changed")
+
+
+def test_the_environment_hash_follows_installed_versions(monkeypatch) -> None:
+    class Dist:
+        def __init__(self, name: str, version: str) -> None:
+            self.metadata, self.version = {"Name": name}, version
+
+    build_cache.environment_hash.cache_clear()
+    monkeypatch.setattr(build_cache, "distributions", lambda: [Dist("pandas", "3.1.1"), Dist("altair", "6.3.0")])
+    one = build_cache.environment_hash()
+    build_cache.environment_hash.cache_clear()
+    monkeypatch.setattr(build_cache, "distributions", lambda: [Dist("pandas", "3.1.2"), Dist("altair", "6.3.0")])
+    assert build_cache.environment_hash() != one
+    build_cache.environment_hash.cache_clear()
 
 
 def test_changed_input_executes_and_says_which(chapter) -> None:

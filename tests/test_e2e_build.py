@@ -46,7 +46,7 @@ def test_cold_build_publishes_every_chapter(project: Path) -> None:
     assert rep["status"] == "ok" and rep["seconds"] > 0
     assert {c["name"] for c in rep["chapters"]} == {c.slug for c in CHAPTERS}
     for c in rep["chapters"]:
-        assert c["status"] == "executed"
+        assert c["status"] == "executed" and c["reason"] == "no cached execution"
         assert "data/indicators.csv" in c["inputs"], c  # recorded by the kernel, not declared by hand
 
 
@@ -135,7 +135,7 @@ def test_internal_links_resolve(project: Path) -> None:
 def test_noop_rebuild_executes_nothing(project: Path) -> None:
     result = run_cli(project, "build", "--quiet")
     assert result.returncode == 0, result.stderr
-    assert {c["status"] for c in report(project)["chapters"]} == {"cached"}
+    assert {(c["status"], c["reason"]) for c in report(project)["chapters"]} == {("cached", "nothing changed")}
 
 
 def test_changed_data_file_reexecutes_exactly_its_readers(project: Path) -> None:
@@ -152,6 +152,8 @@ def test_changed_data_file_reexecutes_exactly_its_readers(project: Path) -> None
     assert result.returncode == 0, result.stderr
     executed = {c["name"] for c in report(project)["chapters"] if c["status"] == "executed"}
     assert executed == expected, f"changed {path}: executed {executed}, expected {expected}"
+    reasons = {c["reason"] for c in report(project)["chapters"] if c["status"] == "executed"}
+    assert reasons == {f"input {path} changed"}  # the report says why each chapter ran
 
 
 def test_failing_chapter_names_cell_and_keeps_last_good_book(project: Path) -> None:

@@ -146,7 +146,8 @@ def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | 
         for slug, fut in futures.items():
             res = fut.result()
             results.append(res)
-            say(quiet, f"  {slug}: {res.status} in {res.seconds:.1f}s (elapsed {time.perf_counter() - t0:.0f}s)")
+            say(quiet, f"  {slug}: {res.status} in {res.seconds:.1f}s, {res.reason} "
+                       f"(elapsed {time.perf_counter() - t0:.0f}s)")
     report: dict[str, Any] = {"chapters": [asdict(r) for r in results]}
     BUILD.mkdir(exist_ok=True)
 

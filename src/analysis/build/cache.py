@@ -1,10 +1,14 @@
 """What makes an earlier result still good: content hashes of a chapter's notebook, parameters, the package's
-code and every data file it read; and of all data and code for the data check."""
+code, the Python and packages it ran with, and every data file it read; and of all data and code for the data
+check."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import platform
+from functools import cache
+from importlib.metadata import distributions
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,15 @@ def code_hash() -> str:
         h.update(path.relative_to(CODE).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+@cache
+def environment_hash() -> str:
+    """Python's version and every installed distribution with its version: after an upgrade of pandas, altair or
+    any other package a kernel may import, every chapter runs again rather than serve output of the old one."""
+    installed = sorted({f"{d.metadata['Name']}=={d.version}".lower() for d in distributions() if d.metadata["Name"]})
+    text = "\n".join([platform.python_implementation(), platform.python_version(), *installed])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def params_hash(params: dict[str, Any]) -> str:
@@ -44,6 +57,8 @@ def cache_decision(slug: str, notebook: Path, params: dict[str, Any], cache: Pat
         return False, "parameters changed"
     if meta.get("code") != code_hash():
         return False, "code in src/analysis changed"
+    if meta.get("environment") != environment_hash():
+        return False, "Python or an installed package changed"
     for rel, digest in meta.get("inputs", {}).items():
         path = ROOT / rel
         if not path.exists():

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from analysis import chapters as chapter_list
-from analysis.build.cache import cache_decision, cache_paths, code_hash, params_hash, sha256_file
+from analysis.build.cache import (
+    cache_decision,
+    cache_paths,
+    code_hash,
+    environment_hash,
+    params_hash,
+    sha256_file,
+)
 from analysis.build.standalone import write_standalone
 from analysis.chapters.params import validate
 from analysis.datasets.checks import check_all
@@ -33,6 +40,7 @@ class ChapterResult:
     seconds: float
     inputs: list[str] = field(default_factory=list)
     error: str | None = None
+    reason: str = ""  # why it ran, or why its cached execution was still good
 
 
 def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], chapter: str,
@@ -103,28 +111,29 @@ def run_chapter(slug: str, given: dict[str, Any], out_dir: Path, cache: Path | N
     params = validate(chapter.slug, chapter.params, given)
     start = time.perf_counter()
     output = out_dir / f"{chapter.slug}.ipynb"
+    why = "a one-off run (no cache)"
     if cache is not None:
-        fresh, _why = cache_decision(chapter.slug, chapter.notebook, params, cache)
+        fresh, why = cache_decision(chapter.slug, chapter.notebook, params, cache)
         if fresh:
             meta_path, nb_path = cache_paths(chapter.slug, cache)
             output.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(nb_path, output)
             inputs = sorted(json.loads(meta_path.read_text(encoding="utf-8"))["inputs"])
-            return ChapterResult(chapter.slug, "cached", round(time.perf_counter() - start, 3), inputs)
+            return ChapterResult(chapter.slug, "cached", round(time.perf_counter() - start, 3), inputs, reason=why)
     try:
         defaults = {p.name: p.default for p in chapter.params}
         reads = execute_notebook(chapter.notebook, output, params, chapter.slug, params == defaults)
     except ChapterFailed as err:
-        return ChapterResult(chapter.slug, "failed", round(time.perf_counter() - start, 3), [], str(err))
+        return ChapterResult(chapter.slug, "failed", round(time.perf_counter() - start, 3), [], str(err), why)
     inputs = {p.relative_to(ROOT).as_posix(): sha256_file(p) for p in reads}
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         meta_path, nb_path = cache_paths(chapter.slug, cache)
         shutil.copyfile(output, nb_path)
         meta = {"notebook": sha256_file(chapter.notebook), "params": params_hash(params), "code": code_hash(),
-                "inputs": inputs}
+                "environment": environment_hash(), "inputs": inputs}
         meta_path.write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
-    return ChapterResult(chapter.slug, "executed", round(time.perf_counter() - start, 3), sorted(inputs))
+    return ChapterResult(chapter.slug, "executed", round(time.perf_counter() - start, 3), sorted(inputs), reason=why)
 
 
 def say(quiet: bool, message: str) -> None:
