@@ -7,9 +7,11 @@ Each chapter's own code is the module of this package named after it (``notebook
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from analysis.chapters.params import Param
+from analysis.chapters.params import Param, validate
 from analysis.errors import ParameterError
 from analysis.methods.derived import APPROX_TOLERANCE
 from analysis.paths import BOOK_CHAPTERS, NOTEBOOKS, SOURCE_NOTES, USERDICT, relative
@@ -212,3 +214,15 @@ def toc_yaml() -> str:
         lines += [f"      - file: chapters/{c.slug}" for c in members]
         lines += [f"      - file: {p}" for p in pages]
     return "\n".join(lines) + "\n"
+
+
+def checked_parameters(slug: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """A chapter's parameters as its notebook holds them, checked and converted by their declaration.
+
+    The cell after a notebook's parameters cell calls this, so a chapter run by plain papermill, in JupyterLab or
+    by ``python -m analysis run`` refuses a bad value alike (``-p log_scale false`` arrives as the text "false"
+    and becomes False; ``-p scenario_growth 500`` is refused with the range it must lie in).
+    """
+    chapter = get(slug)
+    return validate(chapter.slug, chapter.params, {p.name: namespace[p.name] for p in chapter.params
+                                                   if p.name in namespace})

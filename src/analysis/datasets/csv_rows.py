@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.errors import Problem, SourceError
-from analysis.paths import relative
+from analysis.paths import in_project, relative
 from analysis.read_log import record_read
 from analysis.report.text import read_text_strict
 
@@ -29,6 +29,7 @@ MAX_BYTES = 5_000_000  # a data file larger than this is a mistake, not a data s
 
 def read_csv_rows(path: Path, columns: tuple[Column, ...]) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
     """Rows with their line numbers, or the problems that stop reading (encoding, header)."""
+    path = in_project(path)  # a path given relative to the project, from whatever folder the kernel runs in
     name = relative(path)
     if not Path(path).exists():
         return [], [Problem(name, None, None, "file not found")]

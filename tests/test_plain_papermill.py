@@ -1,0 +1,55 @@
+"""Chapters run where analysts run them: plain papermill, from any folder, with parameters given as papermill
+gives them; every notebook checks its parameters in the cell after its parameters cell."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import papermill as pm
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from analysis.chapters import CHAPTERS, checked_parameters, get
+from analysis.errors import ParameterError
+from analysis.paths import NOTEBOOKS
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_the_cell_after_the_parameters_checks_them(chapter) -> None:
+    cells = json.loads(chapter.notebook.read_text(encoding="utf-8"))["cells"]
+    at = next(i for i, c in enumerate(cells) if "parameters" in c["metadata"].get("tags", []))
+    check = cells[at + 1]
+    assert check["cell_type"] == "code" and "remove-cell" in check["metadata"]["tags"]
+    assert f'checked_parameters("{chapter.slug}", globals())' in "".join(check["source"])
+
+
+def test_checked_parameters_convert_text_and_refuse_what_is_out_of_range() -> None:
+    values = checked_parameters("03_urban_quality", {"log_scale": "false", "share_rounding_pp": 1, "other": object()})
+    assert values == {"log_scale": False, "share_rounding_pp": 1.0}
+    with pytest.raises(ParameterError, match=r"scenario_growth: got 500, above the maximum; expected .*<= 30"):
+        checked_parameters("01_regional_strength", {"scenario_growth": 500})
+    with pytest.raises(ParameterError, match="not a boolean"):
+        checked_parameters("03_urban_quality", {"log_scale": "maybe"})
+    assert checked_parameters("01_regional_strength", {}) == {p.name: p.default for p in get("01").params}
+
+
+def test_plain_papermill_refuses_a_bad_value_at_the_check_cell(tmp_path: Path) -> None:
+    with pytest.raises(PapermillExecutionError) as err:
+        pm.execute_notebook(str(NOTEBOOKS / "01_regional_strength.ipynb"), str(tmp_path / "out.ipynb"),
+                            parameters={"scenario_growth": 500}, progress_bar=False, log_output=False)
+    assert err.value.ename == "ParameterError"
+    assert "scenario_growth: got 500, above the maximum" in err.value.evalue
+    executed = [c for c in json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))["cells"]
+                if "papermill-error-cell-tag" not in c["metadata"].get("tags", [])]  # papermill's own banners
+    assert executed[err.value.cell_index].get("id") == "check-parameters"
+
+
+def test_plain_papermill_runs_a_chapter_from_the_notebooks_folder(tmp_path: Path, monkeypatch) -> None:
+    """JupyterLab starts kernels in notebooks/: paths a chapter reads resolve against the project."""
+    monkeypatch.chdir(NOTEBOOKS)
+    out = tmp_path / "90.ipynb"
+    pm.execute_notebook("90_source_notes.ipynb", str(out), progress_bar=False, log_output=False, cwd=str(NOTEBOOKS))
+    outputs = [o for c in json.loads(out.read_text(encoding="utf-8"))["cells"] for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    assert any('class="wc-chart"' in "".join(o.get("data", {}).get("text/html", "")) for o in outputs)
