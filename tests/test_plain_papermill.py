@@ -53,3 +53,37 @@ def test_plain_papermill_runs_a_chapter_from_the_notebooks_folder(tmp_path: Path
     outputs = [o for c in json.loads(out.read_text(encoding="utf-8"))["cells"] for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert any('class="wc-chart"' in "".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+
+
+@pytest.fixture
+def captured_run(monkeypatch) -> dict:
+    """`python -m analysis run` with the chapter's execution replaced: what would reach it."""
+    from analysis.build import execute
+
+    seen: dict = {}
+    monkeypatch.setattr(execute, "run_one", lambda slug, given, out, quiet=False: seen.update(slug=slug, given=given))
+    return seen
+
+
+def test_analysis_run_accepts_papermills_forms(captured_run: dict, tmp_path: Path) -> None:
+    from analysis.__main__ import main
+
+    params = tmp_path / "params.yaml"
+    params.write_text("scenario_growth: 4\napprox_tolerance: 0.1\n", encoding="utf-8")
+    assert main(["run", "01", "-f", str(params), "-p", "scenario_growth", "5", "-r", "gdp_target_yuan", "2e11"]) == 0
+    assert captured_run == {"slug": "01_regional_strength",
+                            "given": {"scenario_growth": "5", "approx_tolerance": 0.1, "gdp_target_yuan": "2e11"}}
+    assert main(["run", "01", "-p", "scenario_growth=6"]) == 0
+    assert captured_run["given"] == {"scenario_growth": "6"}
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["-p", "scenario_growth"], "expected NAME=VALUE or NAME VALUE"),
+    (["-f", "/no/such/params.yaml"], "cannot read it as YAML"),
+])
+def test_analysis_run_refuses_malformed_parameters(captured_run: dict, capsys, args: list[str], says: str) -> None:
+    from analysis.__main__ import main
+
+    assert main(["run", "01", *args]) == 1
+    assert says in capsys.readouterr().err
+    assert captured_run == {}

@@ -19,8 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--jobs", type=int, default=None, help="chapters executed at once (default: cores)")
     r = sub.add_parser("run", help="one chapter with new parameters into its own folder")
     r.add_argument("chapter", help="chapter slug or number, e.g. 01 or 01_regional_strength")
-    r.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="a parameter; repeat for several (see `list`)")
+    r.add_argument("-p", "--param", action="append", default=[], nargs="+", metavar="NAME[=VALUE] [VALUE]",
+                   help="a parameter, as NAME=VALUE or, as papermill writes it, NAME VALUE; repeat for several "
+                        "(see `list`)")
+    r.add_argument("-r", "--raw", action="append", default=[], nargs=2, metavar=("NAME", "VALUE"),
+                   help="a parameter given as text, as papermill's -r (it is converted by its declared type)")
+    r.add_argument("-f", "--parameters-file", type=Path, action="append", default=[], metavar="PARAMS.yaml",
+                   help="parameters from a YAML file, as papermill's -f (-p and -r given after it win)")
     r.add_argument("--out", type=Path, default=None, help="output folder (default: _build/runs/<chapter>)")
     r.add_argument("--quiet", action="store_true")
     sub.add_parser("check", help="validate all data and exit")
@@ -42,15 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "run":
             from analysis.build.execute import run_one
             from analysis.chapters import get
-            from analysis.errors import ParameterError
             from analysis.paths import RUNS
 
             given = {}
+            for path in args.parameters_file:
+                given.update(_yaml_parameters(path))
             for item in args.param:
-                name, sep, value = item.partition("=")
-                if not sep:
-                    raise ParameterError(f"-p {item!r}: expected NAME=VALUE")
-                given[name.strip()] = value
+                given.update(_cli_parameter(item))
+            given.update({name: value for name, value in args.raw})
             chapter = get(args.chapter)
             run_one(chapter.slug, given, args.out or RUNS / chapter.slug, quiet=args.quiet)
         elif args.command == "build":
@@ -62,6 +66,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     return 0
+
+
+def _cli_parameter(item: list[str]) -> dict[str, str]:
+    """``-p NAME=VALUE`` or papermill's ``-p NAME VALUE``; the value stays text until its declaration converts it."""
+    from analysis.errors import ParameterError
+
+    if len(item) == 2:
+        return {item[0].strip(): item[1]}
+    name, sep, value = item[0].partition("=")
+    if len(item) != 1 or not sep:
+        raise ParameterError(f"-p {' '.join(item)!r}: expected NAME=VALUE or NAME VALUE")
+    return {name.strip(): value}
+
+
+def _yaml_parameters(path: Path) -> dict[str, object]:
+    import yaml
+
+    from analysis.errors import ParameterError
+
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise ParameterError(f"-f {path}: cannot read it as YAML ({err})") from None
+    if not isinstance(values, dict) or not all(isinstance(k, str) for k in values):
+        raise ParameterError(f"-f {path}: expected a mapping of parameter names to values")
+    return values
 
 
 if __name__ == "__main__":
