@@ -162,3 +162,40 @@ def test_toc_lists_every_chapter_in_order() -> None:
     toc = toc_yaml()
     positions = [toc.index(f"chapters/{c.slug}") for c in CHAPTERS]
     assert positions == sorted(positions)
+
+
+def test_one_build_at_a_time_stops_a_second_build_at_once(tmp_path: Path) -> None:
+    lock = tmp_path / "build.lock"
+    busy = r"another build is running .*\(pid \d+\); wait for it"
+    with book.one_build_at_a_time(lock), pytest.raises(book.BuildRunning, match=busy), book.one_build_at_a_time(lock):
+        pass
+    with book.one_build_at_a_time(lock):  # released when the first build ends
+        pass
+
+
+def test_the_real_build_refuses_to_start_while_another_runs() -> None:
+    with book.one_build_at_a_time(), pytest.raises(book.BuildRunning):
+        book.build(html=False, pdf=False, quiet=True)
+
+
+def test_a_killed_build_leaves_no_lock_behind(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    lock = tmp_path / "build.lock"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from analysis.build.book import one_build_at_a_time\n"
+        f"with one_build_at_a_time(Path({str(lock)!r})):\n    print('held', flush=True); time.sleep(60)")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(book.BuildRunning), book.one_build_at_a_time(lock):
+            pass
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    time.sleep(0.1)
+    with book.one_build_at_a_time(lock):
+        pass

@@ -43,6 +43,7 @@ PUBLISHED_PDF = BUILD / "pdf" / PDF_NAME
 BUILD_REPORT = BUILD / "build-report.json"
 RENDERED = BUILD / "rendered.json"  # render keys of the published site and PDF
 CHECKED = BUILD / "checked.key"  # data and code that last passed the data check
+BUILD_LOCK = BUILD / "build.lock"  # held by the one build running in this folder
 HTML_LOG = BUILD / "jupyter-book.log"
 PDF_LOG = BUILD / "pdf.log"
 RUNS = BUILD / "runs"  # an analyst's one-chapter runs

@@ -8,6 +8,7 @@ itself (``analysis.read_log``). The published ``_build/html`` is replaced only a
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from importlib.metadata import version
@@ -34,6 +36,7 @@ from analysis.paths import (
     BOOK_STATIC,
     BOOK_TOC,
     BUILD,
+    BUILD_LOCK,
     BUILD_REPORT,
     DATA,
     DATA_ARCHIVE,
@@ -130,9 +133,44 @@ def publish(staged: Path, target: Path = HTML) -> None:
         shutil.rmtree(old)
 
 
-def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | None = None) -> dict[str, Any]:
-    """The whole book. Raises BookError; the last good book stays published on any failure."""
+class BuildRunning(BookError):
+    """Another build holds this folder."""
 
+
+@contextlib.contextmanager
+def one_build_at_a_time(lock_path: Path = BUILD_LOCK) -> Iterator[None]:
+    """Hold the folder's build lock, or stop at once if another build holds it.
+
+    An advisory lock of the operating system (flock): a build that is killed releases it with its process, so no
+    stale lock file can block the next build. A one-chapter ``run`` writes elsewhere and takes no lock.
+    """
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise BuildRunning(f"another build is running in {ROOT} ({holder}); wait for it to finish or "
+                               "stop it, then build again") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | None = None) -> dict[str, Any]:
+    """The whole book, one build at a time per folder. Raises BookError; the last good book stays published on
+    any failure."""
+    with one_build_at_a_time():
+        return _build(html, pdf, quiet, jobs)
+
+
+def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None) -> dict[str, Any]:
     t0 = time.perf_counter()
     say(quiet, "checking data …")
     check_data_once()
