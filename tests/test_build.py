@@ -3,6 +3,7 @@ parameters reaching a kernel as plain strings, atomic publishing."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -178,24 +179,35 @@ def test_the_real_build_refuses_to_start_while_another_runs() -> None:
         book.build(html=False, pdf=False, quiet=True)
 
 
-def test_a_killed_build_leaves_no_lock_behind(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [False, True], ids=["alone", "with a busy worker"])
+def test_a_killed_build_leaves_no_lock_behind(tmp_path: Path, workers: bool) -> None:
     import signal
     import subprocess
     import sys
     import time
 
     lock = tmp_path / "build.lock"
+    # A build forks workers that outlive it for a while when it is killed; they must not keep the lock.
+    pool = ("from concurrent.futures import ProcessPoolExecutor\n"
+            "    pool = ProcessPoolExecutor(1, initializer=release_in_worker, initargs=(fd,))\n"
+            "    pool.submit(time.sleep, 60); time.sleep(1)\n") if workers else ""
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from analysis.build.book import one_build_at_a_time\n"
-        f"with one_build_at_a_time(Path({str(lock)!r})):\n    print('held', flush=True); time.sleep(60)")],
-        stdout=subprocess.PIPE, text=True)
+        "import sys, time; from pathlib import Path\n"
+        "from analysis.build.book import one_build_at_a_time, release_in_worker\n"
+        f"with one_build_at_a_time(Path({str(lock)!r})) as fd:\n    {pool}    print('held', flush=True); "
+        "time.sleep(60)")], stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(book.BuildRunning), book.one_build_at_a_time(lock):
             pass
-    finally:
-        holder.send_signal(signal.SIGKILL)
+        holder.send_signal(signal.SIGKILL)  # the build only: its worker goes on sleeping
         holder.wait()
-    time.sleep(0.1)
-    with book.one_build_at_a_time(lock):
-        pass
+        time.sleep(0.2)
+        with book.one_build_at_a_time(lock):
+            pass
+    finally:
+        import os
+
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(holder.pid, signal.SIGKILL)  # the orphaned worker
+        holder.wait()

@@ -138,11 +138,13 @@ class BuildRunning(BookError):
 
 
 @contextlib.contextmanager
-def one_build_at_a_time(lock_path: Path = BUILD_LOCK) -> Iterator[None]:
-    """Hold the folder's build lock, or stop at once if another build holds it.
+def one_build_at_a_time(lock_path: Path = BUILD_LOCK) -> Iterator[int]:
+    """Hold the folder's build lock, or stop at once if another build holds it; yields the lock's descriptor.
 
     An advisory lock of the operating system (flock): a build that is killed releases it with its process, so no
-    stale lock file can block the next build. A one-chapter ``run`` writes elsewhere and takes no lock.
+    stale lock file can block the next build. Worker processes forked by the build must close the descriptor
+    (``release_in_worker``), or a killed build's workers would hold the lock until they end. A one-chapter
+    ``run`` writes elsewhere and takes no lock.
     """
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+", encoding="utf-8") as fh:
@@ -158,7 +160,7 @@ def one_build_at_a_time(lock_path: Path = BUILD_LOCK) -> Iterator[None]:
         fh.write(f"pid {os.getpid()}")
         fh.flush()
         try:
-            yield
+            yield fh.fileno()
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
@@ -166,11 +168,16 @@ def one_build_at_a_time(lock_path: Path = BUILD_LOCK) -> Iterator[None]:
 def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | None = None) -> dict[str, Any]:
     """The whole book, one build at a time per folder. Raises BookError; the last good book stays published on
     any failure."""
-    with one_build_at_a_time():
-        return _build(html, pdf, quiet, jobs)
+    with one_build_at_a_time() as lock:
+        return _build(html, pdf, quiet, jobs, lock)
 
 
-def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None) -> dict[str, Any]:
+def release_in_worker(lock: int) -> None:
+    """In a forked worker: close the inherited copy of the build lock (closing it does not unlock the build)."""
+    os.close(lock)
+
+
+def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     say(quiet, "checking data …")
     check_data_once()
@@ -179,7 +186,7 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None) -> dict[str, An
         shutil.rmtree(BOOK_CHAPTERS)
     jobs = jobs or min(os.cpu_count() or 1, len(chapter_list.CHAPTERS))
     results: list[ChapterResult] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=release_in_worker, initargs=(lock,)) as pool:
         futures = {c.slug: pool.submit(run_chapter, c.slug, {}, BOOK_CHAPTERS) for c in chapter_list.CHAPTERS}
         for slug, fut in futures.items():
             res = fut.result()
