@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.errors import BookError
+from analysis.errors import BookError, ParameterError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,8 +70,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _cli_parameter(item: list[str]) -> dict[str, str]:
     """``-p NAME=VALUE`` or papermill's ``-p NAME VALUE``; the value stays text until its declaration converts it."""
-    from analysis.errors import ParameterError
-
     if len(item) == 2:
         return {item[0].strip(): item[1]}
     name, sep, value = item[0].partition("=")
@@ -82,8 +80,6 @@ def _cli_parameter(item: list[str]) -> dict[str, str]:
 
 def _yaml_parameters(path: Path) -> dict[str, object]:
     import yaml
-
-    from analysis.errors import ParameterError
 
     try:
         values = yaml.safe_load(path.read_text(encoding="utf-8"))

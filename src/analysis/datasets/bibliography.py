@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pybtex.database import BibliographyData, Entry, parse_file
 
+from analysis.datasets.context_series import RECONSTRUCTED
 from analysis.paths import BIBLIOGRAPHY
 from analysis.read_log import record_read
 
@@ -43,7 +44,7 @@ def source_key(url: str | None, title: str | None = None, path: Path = BIBLIOGRA
             if f.get("url") == url.strip():
                 return key
     if title:
-        plain = title.removeprefix("[title not in stored excerpt]").strip()
+        plain = title.removeprefix(RECONSTRUCTED).strip()
         for key, f in entries.items():
             if f.get("title") and plain.startswith(f["title"]) and not f.get("url"):
                 return key

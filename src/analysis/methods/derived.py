@@ -17,7 +17,6 @@ import pandas as pd
 from analysis.report.quantities import parse_qualifier
 
 APPROX_TOLERANCE = 0.05  # how far "左右"/"近" may stray, as a share of the value (an assumption, stated)
-T = APPROX_TOLERANCE  # the default of every ``tolerance`` argument below
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def _div(a: float, b: float) -> float:
     return a / b
 
 
-def interval(value: float, qualifier: str, tolerance: float = T, unit: str = "") -> Interval:
+def interval(value: float, qualifier: str, tolerance: float = APPROX_TOLERANCE, unit: str = "") -> Interval:
     """The values a stated figure allows, given its qualifier; ``tolerance`` is how far 左右/近 may stray."""
     quals = parse_qualifier(qualifier)
     if unit in ("class", "rank") and ("over" in quals or "at_least" in quals):
@@ -95,7 +94,7 @@ def fmt(x: float, digits: int = 1) -> str:
 
 
 def ratio(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, num: str, den: str, *,
-          scale: float = 1.0, unit: str = "%", formula: str, tolerance: float = T) -> Derived:
+          scale: float = 1.0, unit: str = "%", formula: str, tolerance: float = APPROX_TOLERANCE) -> Derived:
     """``scale · num / den`` with interval bounds from both qualifiers."""
     a, b = ind.loc[num], ind.loc[den]
     value = scale * a["value"] / b["value"]
@@ -105,7 +104,7 @@ def ratio(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, num: str, den
 
 
 def growth_base(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, level: str, growth: str, *,
-                unit_factor: float, unit: str, formula: str, tolerance: float = T) -> Derived:
+                unit_factor: float, unit: str, formula: str, tolerance: float = APPROX_TOLERANCE) -> Derived:
     """The previous year's level implied by this year's level and its growth rate: level / (1 + g)."""
     a, g = ind.loc[level], ind.loc[growth]
     value = a["value"] / (1 + g["value"] / 100) / unit_factor
@@ -116,7 +115,7 @@ def growth_base(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, level: 
 
 
 def required_growth(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, base: str, target_yuan: float,
-                    formula: str, tolerance: float = T) -> Derived:
+                    formula: str, tolerance: float = APPROX_TOLERANCE) -> Derived:
     """Growth (%) needed to go from the base level to a target in one year: 100·(target/base − 1)."""
     b = ind.loc[base]
     value = 100 * (target_yuan / b["value"] - 1)
@@ -128,7 +127,7 @@ def required_growth(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, bas
 
 def implied_base(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, level: str, multiple: str, *,
                  unit_factor: float, unit: str, formula: str, per_unit: float = 1.0,
-                 rounding: float = 0.0, tolerance: float = T) -> Derived:
+                 rounding: float = 0.0, tolerance: float = APPROX_TOLERANCE) -> Derived:
     """The base a level is a stated multiple of: level / multiple.
 
     "612家, 为去年的1.5倍" gives last year's 408; "116部, 占武汉市40%" gives Wuhan's 290 (``per_unit=0.01``
@@ -148,7 +147,7 @@ def _assumptions(*figures: Derived) -> str:
 
 
 def indicator_as_derived(ind: pd.DataFrame, key: str, *, unit_factor: float, unit: str,
-                         tolerance: float = T) -> Derived:
+                         tolerance: float = APPROX_TOLERANCE) -> Derived:
     """An indicator in display units, as a Derived, so it can enter further arithmetic with its bounds."""
     row = ind.loc[key]
     iv = interval(row["value"], row["qualifier"], tolerance).scale(1 / unit_factor)
@@ -156,7 +155,8 @@ def indicator_as_derived(ind: pd.DataFrame, key: str, *, unit_factor: float, uni
 
 
 def times_assumption(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, level: str, factor: float, *,
-                     unit_factor: float, unit: str, formula: str, assumption: str, tolerance: float = T) -> Derived:
+                     unit_factor: float, unit: str, formula: str, assumption: str,
+                     tolerance: float = APPROX_TOLERANCE) -> Derived:
     """An indicator times an assumed factor (a price): the bounds follow the indicator's qualifier only."""
     row = ind.loc[level]
     value = row["value"] * factor / unit_factor
@@ -183,7 +183,7 @@ def difference(key: str, name_en: str, name_zh: str, a: Derived, b: Derived, *, 
 
 def per_capita(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, num: str, population: float, *,
                per: float = 1.0, unit: str, formula: str, outside: str = "outside population data",
-               tolerance: float = T) -> Derived:
+               tolerance: float = APPROX_TOLERANCE) -> Derived:
     """``per · indicator / population``; the population is outside data, taken as exact."""
     if population <= 0:
         raise ValueError(f"population must be positive, got {population}")
@@ -195,7 +195,7 @@ def per_capita(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, num: str
 
 def residents_per(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, den: str, population: float, *,
                   unit: str, formula: str, outside: str = "outside population data",
-                  tolerance: float = T) -> Derived:
+                  tolerance: float = APPROX_TOLERANCE) -> Derived:
     """``population / indicator``: how many residents one counted thing serves on average."""
     if population <= 0:
         raise ValueError(f"population must be positive, got {population}")
@@ -206,7 +206,8 @@ def residents_per(key: str, name_en: str, name_zh: str, ind: pd.DataFrame, den: 
 
 
 def ratio_to_indicator(key: str, name_en: str, name_zh: str, num: Derived, num_base: float, ind: pd.DataFrame,
-                       den: str, *, scale: float = 1.0, unit: str, formula: str, tolerance: float = T) -> Derived:
+                       den: str, *, scale: float = 1.0, unit: str, formula: str,
+                       tolerance: float = APPROX_TOLERANCE) -> Derived:
     """A derived figure (in display units; ``num_base`` base units per display unit) over an indicator."""
     b = ind.loc[den]
     value = scale * num.value * num_base / b["value"]
