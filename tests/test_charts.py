@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 import re
 
 import altair as alt
@@ -137,8 +138,10 @@ def test_derived_frame_marks_bounds_for_qualified_bars():
     ind = load_indicators()
     lower = ratio("t", "t", "t", ind, "livelihood_spending_2023", "livelihood_spending_share_2023",
                   scale=100 / 1e8, unit="亿元", formula="f")
-    exact = ratio("e", "e", "e", ind, "job_posts_raised_2023", "urban_new_jobs_2023", unit="×", formula="g")
+    exact = ratio("e", "e", "e", ind, "charging_piles_new_2023", "pocket_parks_new_2023", unit="×", formula="g")
     frame = derived_frame([lower, exact], digits=1)
     assert list(frame["qualifier"]) == ["over", "exact"]
     assert frame["phrase"].iloc[0].startswith("≥")
-    assert pd.isna(frame["upper"].iloc[0]) and frame["upper"].iloc[1] == pytest.approx(8.2 / 3)
+    # a lower bound is drawn at its bound rounded down: 86亿元 over a share of at most 75.5%
+    assert frame["shown"].iloc[0] == math.floor(86 / 0.755 * 10) / 10
+    assert pd.isna(frame["upper"].iloc[0]) and frame["upper"].iloc[1] == pytest.approx(6000 / 9)

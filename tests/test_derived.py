@@ -20,7 +20,8 @@ def ind() -> pd.DataFrame:
 def _frame(rows: dict[str, tuple[float, str]]) -> pd.DataFrame:
     """A minimal indicator table: id -> (value, qualifier)."""
     return pd.DataFrame({"value": [v for v, _ in rows.values()], "qualifier": [q for _, q in rows.values()],
-                         "name_en": list(rows), "name_zh": list(rows), "quote": list(rows)}, index=list(rows))
+                         "unit": "", "half_step": 0.0, "name_en": list(rows), "name_zh": list(rows),
+                         "quote": list(rows)}, index=list(rows))
 
 
 # -- implied bases ---------------------------------------------------------------------------------------------
@@ -30,18 +31,21 @@ def test_implied_base_from_multiples(ind):
     sme = dv.implied_base("b", "b", "b", ind, "tech_smes_registered_2023", "tech_smes_registered_multiple_2023",
                           unit_factor=1, unit="家", formula="f")
     assert sme.value == pytest.approx(408)
-    assert sme.reading.startswith("exact")
+    # 612 is a whole count written out (exact); 1.5倍 as printed is 1.45–1.55
+    assert (sme.bounds.lo, sme.bounds.hi) == (pytest.approx(612 / 1.55), pytest.approx(612 / 1.45))
+    assert sme.reading == "approximate (range 394.8–422.1)"  # bounds rounded outwards
     contract = dv.implied_base("c", "c", "c", ind, "tech_contract_value_2023", "tech_contract_value_multiple_2023",
-                               unit_factor=1e8, unit="亿元", formula="f", rounding=0.05)
+                               unit_factor=1e8, unit="亿元", formula="f")
     assert contract.value == pytest.approx(130)
-    assert contract.bounds.lo == pytest.approx(260 / 2.05)
-    assert contract.bounds.hi == pytest.approx(260 / 1.95)
-    assert contract.reading.startswith("approximate")
+    # 翻番 is "at least doubled": the 2022 base has only an upper bound; 260亿元 as printed reaches 260.5
+    assert contract.bounds.lo == 0
+    assert contract.bounds.hi == pytest.approx(260.5 / 2)
+    assert contract.reading == "upper bound: at most 130.3"
 
 
 def test_implied_base_from_a_percent_share(ind):
     wuhan = dv.implied_base("w", "w", "w", ind, "elevators_installed_2023", "elevators_share_wuhan_2023",
-                            unit_factor=1, unit="部", formula="f", per_unit=0.01, rounding=0.5)
+                            unit_factor=1, unit="部", formula="f", per_unit=0.01)
     assert wuhan.value == pytest.approx(290)
     assert wuhan.bounds.lo == pytest.approx(116 / 0.405)
     assert wuhan.bounds.hi == pytest.approx(116 / 0.395)
@@ -64,7 +68,8 @@ def test_times_assumption_is_an_estimate_and_says_so(ind):
                                  unit="亿元", formula="f", assumption="a price of 56.4元/吨")
     assert traded.value == pytest.approx(4.3 * 56.4)
     assert traded.assumption == "a price of 56.4元/吨"
-    assert traded.reading == "estimate (rests on a price of 56.4元/吨)"
+    # 4.3亿吨 as printed is 4.25–4.35亿吨
+    assert traded.reading == "approximate (range 239.7–245.4); an estimate resting on a price of 56.4元/吨"
     clearing = dv.indicator_as_derived(ind, "carbon_clearing_cumulative", unit_factor=1e8, unit="亿元")
     ratio = dv.quotient("q", "q", "q", clearing, traded, unit="×", formula="f")
     assert ratio.value == pytest.approx(490 / (4.3 * 56.4))
@@ -98,7 +103,8 @@ def test_residents_per_unit_and_its_reading(ind):
     d = dv.residents_per("x", "x", "x", ind, "governance_units", 568_000, unit="人", formula="f",
                          outside="a test population")
     assert d.value == pytest.approx(1000)
-    assert d.reading == "exact (all inputs exact); uses a test population"
+    # exact arithmetic on an outside population is still only as good as the population: never "exact"
+    assert d.reading == "approximate; rests on a test population"
 
 
 def test_ratio_to_indicator_spending_to_revenue(ind):

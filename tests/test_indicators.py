@@ -17,7 +17,7 @@ from analysis.paths import EXCLUSIONS, INDICATORS
 from analysis.report.quantities import parse_qualifier, parse_quantity
 from analysis.report.text import SECTION_BY_HEADING
 
-HEADER = "id,section,quote,value,unit,unit_zh,qualifier,period,kind,name_en,name_zh"
+HEADER = "id,section,quote,value,unit,unit_zh,qualifier,period,kind,scope,area,status,name_en,name_zh,reading_note"
 ROWS = [dict(zip(read_table(INDICATORS)[0], r, strict=True)) for r in read_table(INDICATORS)[1:]]
 
 
@@ -155,7 +155,9 @@ def test_row_with_too_few_fields(tmp_path):
     rows = read_table(INDICATORS)
     rows[5] = rows[5][:10]
     path = write_table(tmp_path / "indicators.csv", rows)
-    assert only(ind.validate_indicators(path)) == Problem(str(path.resolve()), 6, None, "10 fields; expected 11")
+    expected = len(ind.INDICATOR_COLUMNS)
+    assert only(ind.validate_indicators(path)) == Problem(str(path.resolve()), 6, None,
+                                                          f"10 fields; expected {expected}")
 
 
 @pytest.mark.parametrize("value", ["1900亿", "abc", "nan", "inf", "1,900"])

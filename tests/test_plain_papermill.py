@@ -25,8 +25,8 @@ def test_the_cell_after_the_parameters_checks_them(chapter) -> None:
 
 
 def test_checked_parameters_convert_text_and_refuse_what_is_out_of_range() -> None:
-    values = checked_parameters("03_urban_quality", {"log_scale": "false", "share_rounding_pp": 1, "other": object()})
-    assert values == {"log_scale": False, "share_rounding_pp": 1.0}
+    values = checked_parameters("03_urban_quality", {"log_scale": "false", "other": object()})
+    assert values == {"log_scale": False}
     with pytest.raises(ParameterError, match=r"scenario_growth: got 500, above the maximum; expected .*<= 30"):
         checked_parameters("01_regional_strength", {"scenario_growth": 500})
     with pytest.raises(ParameterError, match="not a boolean"):

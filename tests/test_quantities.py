@@ -36,7 +36,7 @@ CASES = [
     ("居武汉市首位", 1, "rank", "位", "exact", "首位"),
     ("景点亚军", 2, "rank", "位", "exact", "亚军"),
     # words that are quantities
-    ("同比实现翻番", 2, "multiple", "倍", "exact", "翻番"),
+    ("同比实现翻番", 2, "multiple", "倍", "at_least", "翻番"),  # at least doubled: a floor
     ("为去年的1.5倍", 1.5, "multiple", "倍", "exact", "1.5倍"),
     ("进度过半", 50, "percent", "%", "over", "过半"),
     # classes and their floors

@@ -80,9 +80,6 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Innovation 创新动能",
         ("review-2", "outlook-2", "outlook-3"),
         (
-            Param("multiple_rounding", "float", 0.05,
-                  "half-width of the rounding of a stated multiple (1.5倍 read as 1.45–1.55倍); 0 = exact",
-                  minimum=0, maximum=0.5),
             Param("carbon_price_yuan_per_tonne", "float", 56.4,
                   "national carbon-market price, yuan per tonne, to express 4.3亿吨 in yuan (default: cumulative "
                   "average to end-2023, computed from data/context/carbon_market.csv)", minimum=1, maximum=1000),
@@ -96,9 +93,6 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Urban quality 城区品质",
         ("review-3", "outlook-4"),
         (
-            Param("share_rounding_pp", "float", 0.5,
-                  "half-width, in percentage points, of the rounding of 占武汉市40% (0.5: 39.5–40.5%); 0 = exact",
-                  minimum=0, maximum=10),
             Param("log_scale", "bool", True,
                   "draw the counts of 2023's works on a log axis (they run from 5 roads to 1.3万 parking spaces)"),
         ),

@@ -46,7 +46,7 @@ class ContextCheck:
     source: str
 
 
-def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, gdp_target_id: str = "gdp_milestone_target",
+def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, gdp_target_id: str = "gdp_heading_2000",
                    investment_base_id: str = "fixed_asset_investment_2023") -> list[ContextCheck]:
     """The report's forward-looking statements that the context series already lets a reader check."""
     checks = []
@@ -186,7 +186,7 @@ def distinctive_chart(ratios: pd.DataFrame, top_n: int, smoothing: float, min_co
 
 
 def gdp_step_chart(ind: pd.DataFrame, ctx: pd.DataFrame, source: str, base_id: str = "gdp_2023",
-                   target_id: str = "gdp_milestone_target"):
+                   target_id: str = "gdp_heading_2000"):
     """The preface's step towards 2000亿元: 2023 as reported (a lower bound) and 2024 from the context series."""
     base, target = ind.loc[base_id], ind.loc[target_id]
     gdp = latest(ctx, "gdp", 2024)

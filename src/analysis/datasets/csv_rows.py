@@ -22,6 +22,7 @@ class Column:
     name: str
     meaning: str
     allowed: tuple[str, ...] | None = None
+    optional: bool = False  # may be left empty
 
 
 MAX_BYTES = 5_000_000  # a data file larger than this is a mistake, not a data set

@@ -23,9 +23,26 @@ from analysis.report.quantities import (
     parse_qualifier,
     parse_quantity,
 )
+from analysis.report.reading import (
+    AREA_MEANING,
+    AREAS,
+    SCOPE_MEANING,
+    SCOPES,
+    STATUS_MEANING,
+    STATUSES,
+    period_years,
+    read_governing,
+    status_for,
+)
 from analysis.report.text import SECTION_BY_HEADING, Report, load_report
 
-KINDS = ("level", "growth", "share", "rank", "count", "cumulative", "multiple", "target")
+KINDS = ("level", "growth", "share", "rank", "count", "cumulative", "multiple", "target", "direction")
+# When the report was written: at the end of 2023 (行至岁尾, "at the year's end"), before any 2023 statistic was
+# final. The status rule (analysis.report.reading.status_for) reads every row's period against it.
+REPORT_WRITTEN = (2023, 12)
+# Kinds whose scope is read from their own words; a growth rate, share, rank or multiple takes the scope of
+# the measure it is of, read by hand.
+SCOPE_READ_KINDS = ("level", "count", "cumulative")
 
 
 INDICATOR_COLUMNS: tuple[Column, ...] = (
@@ -38,8 +55,14 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("qualifier", "exact, approx, over, near, expected, at_least; combined with '+'"),
     Column("period", "the year or span the number refers to"),
     Column("kind", "what sort of number it is", KINDS),
+    Column("scope", "what it measures: " + "; ".join(f"{k} = {v}" for k, v in SCOPE_MEANING.items()), SCOPES),
+    Column("area", "whose number it is: " + "; ".join(f"{k} = {v}" for k, v in AREA_MEANING.items()), AREAS),
+    Column("status", "; ".join(f"{k} = {v}" for k, v in STATUS_MEANING.items()), STATUSES),
     Column("name_en", "English name"),
     Column("name_zh", "Chinese name"),
+    Column("reading_note", "why the row reads its sentence as it does where the words alone would mislead "
+           "(a list's shared verb, an ambiguity); required where scope or area differs from what its words say",
+           optional=True),
 )
 EXCLUSION_COLUMNS: tuple[Column, ...] = (
     Column("text", "an exact substring of the report; every occurrence is excluded"),
@@ -54,9 +77,9 @@ def _validate_indicator(line: int, row: dict[str, str], report: Report, name: st
         out.append(Problem(name, line, column, message))
 
     for col in INDICATOR_COLUMNS:
-        if not row[col.name]:
+        if not row[col.name] and not col.optional:
             bad(col.name, f"is empty; expected {col.meaning}")
-        elif col.allowed and row[col.name] not in col.allowed:
+        elif col.allowed and row[col.name] and row[col.name] not in col.allowed:
             bad(col.name, f"found {row[col.name]!r}; expected one of {', '.join(col.allowed)}")
     if out:
         return out
@@ -104,7 +127,41 @@ def _validate_indicator(line: int, row: dict[str, str], report: Report, name: st
     elif ("expected" not in qualifiers and row["kind"] in ("level", "growth")
           and "预计" in sentence[: max(sentence.find(row["quote"]), 0)]):
         bad("qualifier", f"lacks 'expected' though 预计 governs the sentence {sentence!r}")
+    _check_reading(row, report, where, q, bad)
     return out
+
+
+def is_fixed_fact(row: dict[str, str], q) -> bool:
+    """Not a statistic of its year: an anniversary (1800年) or the size of a set named by a Chinese numeral
+    (三大功能区, 六大低碳场景)."""
+    return ((row["unit"] == "years" and row["kind"] == "level")
+            or (row["kind"] in ("count", "target") and q.unit != "class" and not q.text[0].isdigit()))
+
+
+def _check_reading(row: dict[str, str], report: Report, where, q, bad) -> None:
+    """The rules of reading: scope and area from the governing words, status from the period."""
+    evidence = read_governing(report, where.start, where.end)
+    reason = row["reading_note"]
+    if row["kind"] in SCOPE_READ_KINDS and not reason:
+        allowed = evidence.allowed_scopes()
+        if allowed is not None and row["scope"] not in allowed:
+            said = (f"{evidence.scope_word} governs it" if evidence.scope else "全年 governs it")
+            bad("scope", f"rule 'scope from the governing word': {said}, so expected "
+                         f"{' or '.join(sorted(allowed))}; found {row['scope']!r} (or give a reading_note)")
+    if evidence.area and row["area"] != evidence.area and not reason:
+        bad("area", f"rule 'area from the governing word': {evidence.area_word} stands before it, so expected "
+                    f"{evidence.area!r}; found {row['area']!r} (or give a reading_note)")
+    try:
+        first, last = period_years(row["period"])
+    except ValueError as err:
+        bad("period", f"{err}; expected a year or span of years (2023, as of 2023, 2019-2023)")
+        return
+    expected = status_for(first, last, REPORT_WRITTEN)
+    if expected == "estimate" and is_fixed_fact(row, q):
+        expected = "fixed"
+    if row["status"] != expected:
+        bad("status", f"rule 'status from when it was written': the report was written at the end of 2023, and a "
+                      f"figure of {row['period']} is then {expected!r}; found {row['status']!r}")
 
 
 def _unit_free_match(q, value: float) -> bool:
@@ -181,6 +238,7 @@ def load_indicators(path: Path = INDICATORS) -> pd.DataFrame:
     df["offset"] = [loc.raw_start for loc in locations]
     df["paragraph"] = [loc.paragraph + 1 for loc in locations]
     df["display"] = [_display(row) for row in df.itertuples()]
+    df["half_step"] = [find_quantities(q)[0].half_step for q in df["quote"]]  # the rounding rule's input
     return df.set_index("id", drop=False)
 
 

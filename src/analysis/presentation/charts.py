@@ -155,12 +155,15 @@ def derived_frame(derived: Sequence[Derived], digits: int = 2) -> pd.DataFrame:
     ``qualified_bars`` (the 'quote' of a derived row is its formula).
     """
     quals = [bound_qualifier(d) for d in derived]
+    # A lower bound is drawn at its bound, rounded down; anything else at its value.
+    shown = [math.floor(d.bounds.lo * 10 ** digits + 1e-9) / 10 ** digits if q == "over" else round(d.value, digits)
+             for q, d in zip(quals, derived, strict=True)]
     return pd.DataFrame({
         "id": [d.key for d in derived],
         "label": [f"{d.name_zh} {d.name_en}" for d in derived],
-        "shown": [round(d.value, digits) for d in derived],
-        "phrase": [("≥" if q == "over" else "≈" if q == "approx" else "") + f"{d.value:,.{digits}f}{d.unit} (derived)"
-                   for q, d in zip(quals, derived, strict=True)],
+        "shown": shown,
+        "phrase": [("≥" if q == "over" else "≈" if q == "approx" else "") + f"{v:,.{digits}f}{d.unit} (derived)"
+                   for q, v, d in zip(quals, shown, derived, strict=True)],
         "qualifier": quals,
         "quote": [f"derived 推算: {d.formula}" for d in derived],
         "name_en": [d.name_en for d in derived],

@@ -35,7 +35,7 @@ BASE_UNITS = ("yuan", "persons", "person_times", "count", "m2", "m", "tonnes", "
 ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "Ⅵ": 6}
 # Words that state a quantity without a numeral.
 WORDS: dict[str, tuple[float, str, str, frozenset[str]]] = {
-    "翻番": (2, "multiple", "倍", frozenset()),
+    "翻番": (2, "multiple", "倍", frozenset({"at_least"})),  # 实现翻番: at least doubled, a bound
     "过半": (50, "percent", "%", frozenset({"over"})),
     "首位": (1, "rank", "位", frozenset()),
     "冠军": (1, "rank", "位", frozenset()),
@@ -71,6 +71,32 @@ class Quantity:
     @property
     def qualifier(self) -> str:
         return format_qualifier(self.qualifiers)
+
+    @property
+    def half_step(self) -> float:
+        """Half of the last printed digit, in base units: how far rounding may have moved the number.
+
+        86亿元 may be anything from 85.5 to 86.5亿元 (0.5亿元), 1.5倍 from 1.45 to 1.55 (0.05), 11% from 10.5% to
+        11.5% (0.5). Whole counts written out in full (42个, 2160个) and numbers written in words (三大, 翻番,
+        首位) are exact: 0. 3.1万个 is a count rounded to the thousand: 0.05万 = 500.
+        """
+        return half_step(self.text, self.magnitude, self.unit)
+
+
+# Units counted in whole numbers: written out in full, such a number is exact.
+WHOLE_UNITS = ("count", "persons", "person_times", "rank", "class", "years")
+
+
+def half_step(numeral_text: str, magnitude: float = 1, unit: str | None = None) -> float:
+    """Half of the last digit of a number as printed, in base units (see ``Quantity.half_step``)."""
+    m = re.match(r"[0-9]+(?:\.([0-9]+))?", numeral_text)
+    if not m:
+        return 0.0  # a number in words: 三大, 翻番, 首位
+    decimals = len(m.group(1) or "")
+    if unit in WHOLE_UNITS and magnitude == 1 and decimals == 0:
+        return 0.0
+    factor = UNITS.get(numeral_text[m.end():].lstrip("万亿"), ("", 1))[1] if unit else 1
+    return 0.5 * 10 ** -decimals * magnitude * factor
 
 
 def format_qualifier(qualifiers: frozenset[str] | set[str]) -> str:
