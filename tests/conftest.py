@@ -42,3 +42,19 @@ def edited_indicators(tmp_path: Path) -> Callable[..., tuple[Path, int]]:
         return write_table(tmp_path / "indicators.csv", rows), index + 1
 
     return edit
+
+
+def context_csv(path: Path, rows: list[tuple[str, ...]]) -> Path:
+    """A context-series file of rows (year, indicator, value, unit, status, excerpt[, title[, dated]]); the other
+    provenance columns get plausible placeholders (an address, a date at the end of the year, grade official)."""
+    from analysis.datasets.context_series import CONTEXT_COLUMNS
+
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([c.name for c in CONTEXT_COLUMNS])
+        for year, indicator, value, unit, status, excerpt, *more in rows:
+            title = more[0] if more and more[0] else "t"
+            dated = more[1] if len(more) > 1 else f"{year}-12"
+            writer.writerow([year, indicator, value, unit, status, "p", title, "http://example.org/page", dated,
+                             excerpt, "official", ""])
+    return path

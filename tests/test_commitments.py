@@ -9,6 +9,7 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import context_csv
 
 from analysis.chapters.commitments import context_checks
 from analysis.chapters.governance import GOVERNANCE_THEME
@@ -322,27 +323,38 @@ def test_word_counts_per_part(report):
 
 # --- context checks -------------------------------------------------------------------------------------
 
-CONTEXT_HEADER = "year,indicator,value,unit,status,source_title,source_url,excerpt,note\n"
+PLAN = "——地区生产总值增长6.5%左右;——地方一般公共预算收入增长5%;——全社会固定资产投资计划完成380亿元以上"
 
 
-def test_context_checks_judge_the_gdp_step(tmp_path):
+def test_context_checks_judge_the_plan_not_the_prefaces_direction(tmp_path):
     ind = load_indicators()
-    path = tmp_path / "c.csv"
-    for value, verdict in ((2020, "reached (on an estimate)"), (1980, "not reached (on an estimate)")):
-        path.write_text(CONTEXT_HEADER + f"2024,gdp,{value},亿元,estimate,t,,预计全年地区生产总值完成{value}亿元,\n"
-                        f"2024,fai,414,亿元,estimate,t,,预计全年固定资产投资完成414亿元以上,\n", encoding="utf-8")
-        checks = context_checks(ind, load_context(path))
-        assert checks[0].verdict == verdict
-        assert "at least" in checks[1].verdict  # 以上: a lower bound stays a lower bound
+    for revenue_growth, verdict in (("0.3", "missed (on an estimate)"), ("5.6", "met (on an estimate)"),
+                                    ("4.8", "missed (on an estimate)"),  # 4.75–4.85, all below 5
+                                    ("5", "too close to call at the printed precision (on an estimate)")):
+        path = context_csv(tmp_path / "c.csv", [
+            ("2024", "gdp", "2020", "亿元", "estimate", "预计全年地区生产总值完成2020亿元"),
+            ("2024", "gp_budget_revenue", "137.5", "亿元", "estimate",
+             f"预计全年地方一般公共预算收入完成137.5亿元,同比增长{revenue_growth}%。"),
+            ("2024", "fai", "414", "亿元", "estimate", "预计全年固定资产投资完成414亿元以上"),
+            *[("2024", key, value, unit, "target", PLAN, "", "2023-12") for key, value, unit in (
+                ("gdp_growth_target", "6.5", "%"), ("gp_budget_revenue_growth_target", "5", "%"),
+                ("fai_target", "380", "亿元"))],
+        ])
+        checks = {c.what.split(" ")[0].split(":")[0]: c for c in context_checks(ind, load_context(path))}
+        assert checks["区域经济总量迈向"].verdict.startswith("no verdict")  # 迈向 is a description, never "reached"
+        assert checks["地区生产总值增长目标"].verdict.startswith("cannot be judged")  # a level, no growth rate
+        assert checks["地方一般公共预算收入增长目标"].verdict == verdict
+        assert checks["全社会固定资产投资计划"].verdict == "met (on an estimate)"  # 414以上 against 380以上
+        assert "at least" in checks["狠抓项目投资"].verdict  # 以上: a lower bound stays a lower bound
 
 
 def test_page_titles_say_a_reconstruction_in_words(tmp_path):
     ind = load_indicators()
     path = tmp_path / "c.csv"
-    path.write_text(CONTEXT_HEADER
-                    + f"2024,gdp,2020,亿元,estimate,{RECONSTRUCTED} 政府工作报告,,预计全年地区生产总值完成2020亿元,\n"
-                    + "2024,fai,414,亿元,estimate,计划执行情况,,预计全年固定资产投资完成414亿元以上,\n",
-                    encoding="utf-8")
+    context_csv(path, [("2024", "gdp", "2020", "亿元", "estimate", "预计全年地区生产总值完成2020亿元",
+                        f"{RECONSTRUCTED} 政府工作报告"),
+                       ("2024", "fai", "414", "亿元", "estimate", "预计全年固定资产投资完成414亿元以上",
+                        "计划执行情况")])
     ctx = load_context(path)
     assert page_title(latest(ctx, "gdp", 2024)) == f"《政府工作报告》 {RECONSTRUCTED_SAYS}"
     assert page_title(latest(ctx, "fai", 2024)) == "《计划执行情况》"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import read_table, write_table
+from conftest import context_csv, read_table, write_table
 
 from analysis.datasets import context_series as cs
 from analysis.datasets.checks import check_all
@@ -74,13 +74,31 @@ def test_a_note_that_claims_a_lower_bound_must_agree_with_the_excerpt(tmp_path):
     assert [(p.line, p.column) for p in problems] == [(9, "note")]
 
 
-def test_an_empty_excerpt_needs_a_note(tmp_path):
+def test_every_row_has_its_excerpt_and_provenance(tmp_path):
     rows = read_table(CSV)
     header = rows[0]
     rows[8][header.index("excerpt")] = ""
-    rows[8][header.index("note")] = ""
+    rows[8][header.index("grade")] = "hearsay"
     problems = cs.validate_context(write_table(tmp_path / "c.csv", rows))
-    assert [(p.line, p.column) for p in problems] == [(9, "excerpt")]
+    assert [(p.line, p.column) for p in problems] == [(9, "excerpt"), (9, "grade")]
+
+
+def test_a_status_against_the_date_of_writing_fails(tmp_path):
+    """2020 investment, 'reported' on a page of June 2021: dated January 2021 it would be an estimate."""
+    rows = read_table(CSV)
+    header = rows[0]
+    line = next(i for i, r in enumerate(rows) if r[:2] == ["2020", "fai"]) + 1
+    rows[line - 1][header.index("dated")] = "2021-01"
+    problems = cs.validate_context(write_table(tmp_path / "c.csv", rows))
+    assert [(p.line, p.column) for p in problems] == [(line, "status")]
+    assert "rule 'status from when it was written'" in problems[0].message
+    assert "'estimate'; found 'reported'" in problems[0].message
+
+
+def test_every_outside_row_is_graded_and_counted():
+    ctx = cs.load_context()
+    assert set(ctx["grade"]) <= {"official", "official-secondary", "unofficial"}
+    assert ctx.loc[ctx["indicator"] == "census_pop", "grade"].tolist() == ["unofficial"]  # a copy of the bulletin
 
 
 def test_header_and_duplicates(tmp_path):
@@ -114,21 +132,19 @@ def test_loading_a_broken_file_raises_with_every_problem(tmp_path):
 
 
 
-CONTEXT_HEADER = "year,indicator,value,unit,status,source_title,source_url,excerpt,note\n"
 
 
 def test_context_series_is_read_from_the_project_file_or_the_one_given(tmp_path):
     """One loader: data/context/context_series.csv unless a file is given (no fallback to a copy outside)."""
     assert inspect.signature(cs.load_context).parameters["path"].default == CONTEXT_SERIES
     local = tmp_path / "context_series.csv"
-    local.write_text(CONTEXT_HEADER + "2024,gdp,2020,亿元,estimate,t,,预计全年地区生产总值完成2020亿元,\n",
-                     encoding="utf-8")
+    context_csv(local, [("2024", "gdp", "2020", "亿元", "estimate", "预计全年地区生产总值完成2020亿元")])
     assert cs.load_context(local)["value"].tolist() == [2020.0]
 
 
 def test_context_series_errors_name_line_and_column(tmp_path):
     bad = tmp_path / "c.csv"
-    bad.write_text(CONTEXT_HEADER + "2024,gdp,二千,亿元,estimate,t,,x,\n", encoding="utf-8")
+    context_csv(bad, [("2024", "gdp", "二千", "亿元", "estimate", "x")])
     with pytest.raises(DataError, match=r"c.csv:2: column 'value': found '二千'"):
         cs.load_context(bad)
     bad.write_text("year,indicator,value\n2024,gdp,1\n", encoding="utf-8")

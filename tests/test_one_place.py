@@ -39,9 +39,9 @@ def test_bibliography_fields_and_keys() -> None:
     for key, f in entries.items():
         if f.get("url"):
             assert source_key(f["url"], entries=entries) == key
-    # a page without an address is found by its title (the census bulletin), a reconstructed title too
-    assert source_key("", "[title not in stored excerpt] 武汉市第七次全国人口普查公报(第二号)——分区人口情况 (2021)") \
-        == "wuhan2021census"
+    # a page without an address is found by its title, a reconstructed title too
+    assert source_key("", "[title not in stored excerpt] 勇挑大梁 走在前列 奋力推进中国式现代化武昌实践") \
+        == "wuchang2023review"
     with pytest.raises(KeyError, match="add one to the bibliography"):
         source_key("http://example.org/none.html", "无此页面", entries=entries)
 
@@ -57,12 +57,19 @@ def test_the_carbon_market_file_is_valid() -> None:
 
 
 @pytest.mark.parametrize(("row", "column", "says"), [
-    ("2023,abc,212000000,,doc,http://a.b/c,unofficial", "turnover_yuan", "expected a positive number"),
-    ("2023,1,-5,,doc,http://a.b/c,unofficial", "volume_tonnes", "expected a positive number"),
-    ("2023,1,5,,doc,ftp://a.b/c,unofficial", "url", "expected an address"),
-    ("2023,1,5,,doc,http://a.b/c,rumour", "grade", "expected one of official"),
-    ("2023,1,5,,,http://a.b/c,unofficial", "document", "is empty"),
+    ("2023,abc,212000000,,p,doc,http://a.b/c,2024-01,成交量2.12亿吨,unofficial", "turnover_yuan",
+     "expected a positive number"),
+    ("2023,1,-5,,p,doc,http://a.b/c,2024-01,x,unofficial", "volume_tonnes", "expected a positive number"),
+    ("2023,1,5,,p,doc,ftp://a.b/c,2024-01,x,unofficial", "source_url", "expected an address"),
+    ("2023,1,5,,p,doc,http://a.b/c,2024-01,x,rumour", "grade", "expected one of official"),
+    ("2023,1,5,,p,,http://a.b/c,2024-01,x,unofficial", "source_title", "is empty"),
+    ("2023,1,5,,p,doc,http://a.b/c,January,x,unofficial", "dated", "expected YYYY-MM-DD or YYYY-MM"),
+    # the excerpt must print each number of the row as the source writes it
+    ("2023,14444000000,212000000,,p,doc,http://a.b/c,2024-01,\"成交量2.12亿吨,成交额144.4亿元\",unofficial",
+     "excerpt", "does not print the turnover_yuan 14444000000"),
 ])
 def test_a_bad_carbon_market_row_is_named(tmp_path: Path, row: str, column: str, says: str) -> None:
     problems = validate_carbon_market(_write(tmp_path, [row]))
     assert any(p.line == 2 and p.column == column and says in p.message for p in problems), problems
+    if column == "excerpt":
+        assert "144.44" in problems[0].message  # the forms it looked for

@@ -16,6 +16,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Point, mapping
 
+from analysis.datasets.described_areas import described_area
 from analysis.datasets.geo import (
     CRS84,
     METRIC,
@@ -28,9 +29,9 @@ from analysis.datasets.geo import (
 )
 from analysis.paths import PLACES, relative
 
-# The area commonly given for 武昌古城 (the old walled city), km²; no primary source is recorded. It sizes the
-# schematic disc and is written into the feature (``described_area_km2``), where the book reads it.
-OLD_CITY_KM2 = 7.7
+# The area given for 武昌古城 (the old walled city), km², with its source in data/context/described_areas.csv.
+# It sizes the schematic disc and is also written into the feature (``described_area_km2``).
+OLD_CITY_KM2 = described_area("武昌古城").area_km2
 
 
 def _landmark(gdf: gpd.GeoDataFrame, name_zh: str) -> Point:

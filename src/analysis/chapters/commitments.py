@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from analysis.datasets.context_series import latest, page_title
+from analysis.datasets.context_series import PLAN_TARGETS, latest, page_title, stated_growth
 from analysis.methods.commitments import MEASURES
+from analysis.methods.derived import APPROX_TOLERANCE, Interval, interval, stated_interval
 from analysis.methods.words import distinctive, top_words
 from analysis.presentation.charts import wrap_source
 from analysis.presentation.commitments import (
@@ -20,16 +21,7 @@ from analysis.presentation.commitments import (
     multiline_y,
     section_axis_label,
 )
-from analysis.report.quantities import find_quantities
 from analysis.report.text import OUTLOOK
-
-
-def _qualifier_in_excerpt(excerpt: str, value: float) -> str:
-    """The qualifier the source attaches to the value (以上, 左右 …), read from its own words."""
-    for q in find_quantities(excerpt):
-        if math.isclose(q.number, value, rel_tol=1e-9):
-            return q.qualifier
-    return "exact"
 
 
 @dataclass(frozen=True)
@@ -46,33 +38,74 @@ class ContextCheck:
     source: str
 
 
-def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, gdp_target_id: str = "gdp_heading_2000",
-                   investment_base_id: str = "fixed_asset_investment_2023") -> list[ContextCheck]:
-    """The report's forward-looking statements that the context series already lets a reader check."""
+def _judge(target: Interval, found: Interval) -> str:
+    """met when all the account allows reaches the target's floor, missed when none of it does."""
+    if found.lo >= target.lo:
+        return "met"
+    if found.hi < target.lo:
+        return "missed"
+    return "too close to call at the printed precision"
+
+
+def plan_checks(ctx: pd.DataFrame, year: int = 2024, tolerance: float = APPROX_TOLERANCE) -> list[ContextCheck]:
+    """The district's own plan targets for ``year`` (outside the report) against its account of that year."""
     checks = []
-    target = ind.loc[gdp_target_id]
+    for target_key, series, what in PLAN_TARGETS:
+        target, account = latest(ctx, target_key, year), latest(ctx, series, year)
+        if target is None or account is None:
+            continue
+        # A target is set, not measured: 增长5% aims at 5, not at 4.5–5.5 (左右 still loosens it).
+        aim = interval(target["value"], target["qualifier"], tolerance)
+        on = " (on an estimate)" if account["status"] == "estimate" else ""
+        if what == "growth":
+            growth = stated_growth(account["excerpt"], account["written"])
+            if growth is None:
+                found = f"{account['phrase']} ({account['status']}); no growth rate stated"
+                verdict = "cannot be judged from the text read: the account gives the level, not the growth"
+            else:
+                rate, half, floor = growth
+                found = f"growth {rate:g}%{'以上' if floor else ''} ({account['status']})"
+                verdict = _judge(aim, Interval(rate - half, math.inf if floor else rate + half)) + on
+        else:
+            found = f"{account['phrase']} ({account['status']})"
+            verdict = _judge(aim, interval(account["value"], account["qualifier"], tolerance,
+                                           half_step=account["half_step"])) + on
+        checks.append(ContextCheck(
+            f"{target['name_zh']} ({target['name_en']}): {target['phrase']}", f"{year} plan (outside the report)",
+            target["phrase"], series, year, found, account["status"], verdict,
+            f"{year} account against the plan's floor", f"{page_title(account)} {account['source_url']}"))
+    return checks
+
+
+def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, heading_id: str = "gdp_heading_2000",
+                   investment_base_id: str = "fixed_asset_investment_2023") -> list[ContextCheck]:
+    """The report's forward-looking words that a later official figure bears on, and the district's own 2024
+    plan targets against its account of 2024.
+
+    The preface's 迈向2000亿元 ("heading toward") describes where 2023 stands; it is not a target and gets no
+    verdict. The district's goals for 2024 are in its 2024 plan, an outside document (``plan_checks``).
+    """
+    checks = []
+    heading = ind.loc[heading_id]
     gdp = latest(ctx, "gdp", 2024)
     if gdp is not None:
-        qual = _qualifier_in_excerpt(gdp["excerpt"], gdp["value"])
-        reached = gdp["value"] * 1e8 >= target["value"]
-        verdict = ("reached" if reached else "not reached") + (" (on an estimate)" if gdp["status"] == "estimate"
-                                                                else "")
-        if qual in ("approx", "near", "expected+approx") and not reached:
-            verdict += "; the figure is approximate"
         checks.append(ContextCheck(
-            f"{target['name_zh']}: {target['quote']} ({target['name_en']})", target["section"], target["display"],
-            "gdp", 2024, f"{gdp['value']:g}{gdp['unit']} ({qual})", gdp["status"], verdict,
-            f"2024 GDP (context) ≥ {target['display']}", f"{page_title(gdp)} {gdp['source_url']}".strip()))
+            f"{heading['name_zh']}: {heading['quote']}", heading["section"], "no target (迈向 describes 2023)",
+            "gdp", 2024, f"{gdp['phrase']} ({gdp['qualifier']})", gdp["status"],
+            "no verdict: a description of direction is not a goal",
+            "—", f"{page_title(gdp)} {gdp['source_url']}".strip()))
+    checks += plan_checks(ctx)
     fai = latest(ctx, "fai", 2024)
     if fai is not None and investment_base_id in ind.index:
         base = ind.loc[investment_base_id]
-        qual = _qualifier_in_excerpt(fai["excerpt"], fai["value"])
-        change = 100 * (fai["value"] * 1e8 / base["value"] - 1)
-        bound = "at least " if "over" in qual else ("about " if "approx" in qual else "")
+        change = Interval(fai["value"] * 1e8, math.inf if "over" in fai["qualifier"] else fai["value"] * 1e8) / \
+            stated_interval(base)
+        lo = 100 * (change.lo - 1)
+        bound = "at least " if math.isinf(change.hi) else "about "
         checks.append(ContextCheck(
             "狠抓项目投资 (push project investment)", "坚持夯基固本 着力增强发展基础支撑", "no number set",
-            "fai", 2024, f"{fai['value']:g}{fai['unit']} ({qual})", fai["status"],
-            f"no target to judge; investment changed by {bound}{change:+.1f}% on 2023's {base['display']}",
+            "fai", 2024, f"{fai['phrase']} ({fai['qualifier']})", fai["status"],
+            f"no target in the report; investment changed by {bound}{lo:+.1f}% on 2023's {base['display']}",
             "100 × (2024 investment / 2023 investment − 1)", f"{page_title(fai)} {fai['source_url']}".strip()))
     return checks
 
@@ -206,12 +239,13 @@ def gdp_step_chart(ind: pd.DataFrame, ctx: pd.DataFrame, source: str, base_id: s
         color=alt.value("#1f5f8b"),
         tooltip=[alt.Tooltip("year:N"), alt.Tooltip("says:N", title="stated as"), alt.Tooltip("basis:N")])
     labels = points.mark_text(dx=14, align="left").encode(text="says:N")
-    tdata = pd.DataFrame({"t": [target["value"] / 1e8], "label": [f"{target['quote']} (preface)"]})
+    tdata = pd.DataFrame({"t": [target["value"] / 1e8], "label": [f"{target['quote']} (preface: heading toward)"]})
     rule = alt.Chart(tdata).mark_rule(strokeDash=[6, 4], color="#c8553d").encode(
         y=alt.Y("t:Q", scale=scale), tooltip=["label:N"])
     rlabel = alt.Chart(tdata).mark_text(align="left", dy=-8, color="#c8553d").encode(
         y=alt.Y("t:Q", scale=scale), x=alt.value(4), text="label:N")
     return alt.layer(rule, rlabel, points, labels).properties(width=320, height=260, title=alt.TitleParams(
-        "The step the preface points to, checked against a later official estimate",
-        subtitle=["▲ lower bound: 2023 GDP 突破 (exceeded) the value shown",
+        "Where the preface says GDP is heading, and the district's later estimate",
+        subtitle=["▲ lower bound: 2023 GDP 突破 (exceeded) the value shown; the dashed line is a description "
+                  "(迈向, heading toward), not a target",
                   *wrap_source(source)]))

@@ -27,6 +27,7 @@ from analysis.methods.derived import APPROX_TOLERANCE, Derived, Interval, interv
 from analysis.paths import BIBLIOGRAPHY, CONTEXT_SERIES, relative
 from analysis.presentation.charts import REPORT_TITLE
 from analysis.presentation.markdown import escape
+from analysis.report.quantities import half_step
 
 REPORT_SOURCE = "source: report"
 
@@ -50,10 +51,11 @@ def report_figures(ind: pd.DataFrame, year: int = 2023) -> pd.DataFrame:
         r = ind.loc[series.report_id]
         rows.append({
             "year": year, "indicator": key, "value": r["value"] / 1e8, "unit": "亿元",
-            "status": "estimate" if "expected" in r["qualifier"] else "reported",
+            "status": r["status"],  # by the status rule: every 2023 figure of the report is an estimate
             "source_title": REPORT_TITLE, "source_url": "", "excerpt": r["quote"],
             "note": f"section {r['section']}, paragraph {r['paragraph']}; id {r['id']}",
-            "line": None, "qualifier": r["qualifier"], "phrase": r["display"], "origin": "report",
+            "line": None, "half_step": r["half_step"] / 1e8, "grade": "report", "qualifier": r["qualifier"],
+            "phrase": r["display"], "origin": "report",
             "source": REPORT_SOURCE, "formula": "", "ref": r["id"],
         })
     return with_names(pd.DataFrame(rows))
@@ -77,7 +79,8 @@ def note_estimates(ctx: pd.DataFrame, known: pd.DataFrame | None = None) -> pd.D
                 "year": r.year, "indicator": r.indicator, "value": value, "unit": r.unit, "status": "estimate",
                 "source_title": f"note on line {r.line} of data/context/context_series.csv (page of the "
                                 f"estimate not recorded)", "source_url": "", "excerpt": "", "note": m.group(0),
-                "line": r.line, "qualifier": "expected", "phrase": f"{m.group('value')}亿元", "origin": "note",
+                "line": r.line, "half_step": half_step(m.group("value"), 1e8, "yuan") / 1e8, "grade": r.grade,
+                "qualifier": "expected", "phrase": f"{m.group('value')}亿元", "origin": "note",
                 "source": f"source: note on line {r.line} ({m.group('when')})", "formula": "",
                 "ref": f"note of context_series.csv:{r.line}",
             })
@@ -99,7 +102,7 @@ def implied_previous(ctx: pd.DataFrame, tolerance: float = APPROX_TOLERANCE) -> 
         if growth is None:
             continue
         g, half, over = growth
-        level = interval(r.value, r.qualifier, tolerance)
+        level = interval(r.value, r.qualifier, tolerance, half_step=r.half_step)
         rate = Interval(1 + (g - half) / 100, math.inf if over else 1 + (g + half) / 100)
         bounds = level / rate
         if math.isinf(bounds.hi) or bounds.lo <= 0:
@@ -125,7 +128,7 @@ def with_bounds(frame: pd.DataFrame, tolerance: float = APPROX_TOLERANCE) -> pd.
         out["hi"] = math.nan
     for i, r in out.iterrows():
         if pd.isna(r["lo"]):
-            b = interval(r["value"], r["qualifier"], tolerance)
+            b = interval(r["value"], r["qualifier"], tolerance, half_step=r["half_step"])
             out.at[i, "lo"], out.at[i, "hi"] = b.lo, b.hi
     return out
 
@@ -159,7 +162,7 @@ def pick(figures: pd.DataFrame, key: str, year: int, origin: str | None = None,
 def report_row(ind: pd.DataFrame, indicator_id: str, tolerance: float = APPROX_TOLERANCE) -> pd.Series:
     """A report indicator in 亿元 with its bounds, in the shape ``pick`` returns."""
     r = ind.loc[indicator_id]
-    b = interval(r["value"] / 1e8, r["qualifier"], tolerance)
+    b = interval(r["value"] / 1e8, r["qualifier"], tolerance, half_step=r["half_step"] / 1e8)
     return pd.Series({"value": r["value"] / 1e8, "lo": b.lo, "hi": b.hi, "ref": indicator_id,
                       "phrase": r["display"], "qualifier": r["qualifier"]})
 

@@ -92,10 +92,11 @@ def carbon_price_table(statements: Sequence[CarbonStatement]) -> pd.DataFrame:
     rows = [{"period": s.period, "turnover 成交额, 亿元": f"{s.turnover_yuan / 1e8:,.2f}",
              "volume 成交量, 亿吨": f"{s.volume_tonnes / 1e8:,.2f}",
              "average 元/吨": f"{s.turnover_yuan / s.volume_tonnes:,.2f}",
-             "source 来源": f"{s.document}" + (f"; {s.note}" if s.note else "") + f"\n{s.url}"} for s in statements]
+             "source 来源": f"{s.publisher}: 《{s.title}》, {s.dated}" + (f"; {s.note}" if s.note else "")
+             + f"; grade: {s.grade}\n{s.url}"} for s in statements]
     total_t = sum(s.turnover_yuan for s in statements)
     total_v = sum(s.volume_tonnes for s in statements)
     rows.append({"period": "together: to the end of 2023", "turnover 成交额, 亿元": f"{total_t / 1e8:,.2f}",
                  "volume 成交量, 亿吨": f"{total_v / 1e8:,.2f}", "average 元/吨": f"{total_t / total_v:,.2f}",
-                 "source 来源": "sum of the rows above (the last trading days of 2022 are in neither)"})
+                 "source 来源": "sum of the rows above"})
     return pd.DataFrame(rows)

@@ -9,18 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.datasets.csv_rows import Column, read_csv_rows
+from analysis.datasets.provenance import PROVENANCE_COLUMNS, printed_forms, printed_in, provenance_problems
 from analysis.errors import DataError, Problem
 from analysis.paths import CARBON_MARKET, relative
 
-GRADES = ("official", "official-secondary", "unofficial")
 CARBON_COLUMNS: tuple[Column, ...] = (
     Column("period", "what the totals cover"),
     Column("turnover_yuan", "成交额 in yuan, a positive number"),
     Column("volume_tonnes", "成交量 in tonnes, a positive number"),
     Column("close_yuan_per_tonne", "the period's closing price in 元/吨, or empty"),
-    Column("document", "the statement, as it names itself"),
-    Column("url", "the address it was read from (http:// or https://)"),
-    Column("grade", "how authoritative the page is", GRADES),
+    *PROVENANCE_COLUMNS,
 )
 
 
@@ -32,8 +30,11 @@ class CarbonStatement:
     turnover_yuan: float
     volume_tonnes: float
     close_yuan_per_tonne: float | None
-    document: str
+    publisher: str
+    title: str
     url: str
+    dated: str
+    excerpt: str
     grade: str
 
     @property
@@ -56,21 +57,23 @@ def _read(path: Path) -> tuple[list[CarbonStatement], list[Problem]]:
     for line, row in rows:
         bad = [Problem(name, line, c.name, f"is empty; expected {c.meaning}") for c in CARBON_COLUMNS
                if not row[c.name] and c.name != "close_yuan_per_tonne"]
+        bad += provenance_problems(row, name, line)
         numbers = {}
         for col in ("turnover_yuan", "volume_tonnes", "close_yuan_per_tonne"):
             if row[col]:
                 numbers[col] = _number(row[col])
                 if numbers[col] is None:
                     bad.append(Problem(name, line, col, f"found {row[col]!r}; expected a positive number"))
-        if row["grade"] and row["grade"] not in GRADES:
-            bad.append(Problem(name, line, "grade", f"found {row['grade']!r}; expected one of {', '.join(GRADES)}"))
-        if row["url"] and not row["url"].startswith(("http://", "https://")):
-            bad.append(Problem(name, line, "url", f"found {row['url']!r}; expected an address starting http(s)://"))
+                elif row["excerpt"] and not printed_in(numbers[col], row["excerpt"]):
+                    forms = ", ".join(printed_forms(numbers[col]))
+                    bad.append(Problem(name, line, "excerpt", f"does not print the {col} {row[col]}; expected it "
+                                                              f"in the excerpt as the source writes it ({forms})"))
         problems += bad
         if not bad:
             statements.append(CarbonStatement(row["period"], numbers["turnover_yuan"], numbers["volume_tonnes"],
-                                              numbers.get("close_yuan_per_tonne"), row["document"], row["url"],
-                                              row["grade"]))
+                                              numbers.get("close_yuan_per_tonne"), row["publisher"],
+                                              row["source_title"], row["source_url"], row["dated"],
+                                              row["excerpt"], row["grade"]))
     return statements, problems
 
 

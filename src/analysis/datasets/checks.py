@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analysis.datasets import context_series, notes
 from analysis.datasets.carbon_market import validate_carbon_market
+from analysis.datasets.described_areas import validate_described_areas
 from analysis.datasets.indicators import uncovered_numerals, validate_exclusions, validate_indicators
 from analysis.errors import DataError, Problem
 from analysis.paths import INDICATORS, relative
@@ -23,6 +24,7 @@ def check_all() -> None:
                     for _, num, context_text in uncovered_numerals(report)]
     problems += context_series.validate_context()
     problems += validate_carbon_market()
+    problems += validate_described_areas()
     problems += notes.validate_source_notes(report=report)
     problems += _map_layer_problems()
     if problems:

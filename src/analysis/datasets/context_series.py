@@ -22,20 +22,23 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.datasets.csv_rows import Column, read_csv_rows
+from analysis.datasets.provenance import PROVENANCE_COLUMNS, THOUSANDS, dated_month, provenance_problems
 from analysis.errors import DataError, Problem
 from analysis.paths import CONTEXT_SERIES, relative
 from analysis.read_log import record_read
 from analysis.report.quantities import Quantity, find_quantities, format_qualifier
+from analysis.report.reading import status_for
 
-STATUSES = ("estimate", "reported", "final")
+STATUSES = ("estimate", "reported", "final", "target")
 # Later statements outrank earlier ones: a figure implied by the next year's level and growth rate was
 # stated a year later than a "reported" one, but through a rounded growth rate, so it sits between.
-STATUS_RANK = {"estimate": 0.0, "reported": 1.0, "implied": 1.5, "final": 2.0}
+STATUS_RANK = {"target": -1.0, "estimate": 0.0, "reported": 1.0, "implied": 1.5, "final": 2.0}
 STATUS_LABEL = {
     "estimate": "estimate 预计",
     "reported": "reported 完成",
     "implied": "implied 推算",
     "final": "final accounts 决算",
+    "target": "plan target 计划目标",
 }
 
 # Where a figure comes from; the colours keep the report and the outside pages visibly apart.
@@ -67,23 +70,29 @@ SERIES: dict[str, Series] = {s.key: s for s in (
     Series("gdp_q1q3", "地区生产总值(1–9月)", "GDP, January–September", "亿元", False, None),
     Series("services_va_q1q3", "服务业增加值(1–9月)", "services value added, January–September", "亿元", False, None),
     Series("census_pop", "常住人口(七普)", "resident population, 2020 census", "persons", False, None),
+    Series("gdp_growth_target", "地区生产总值增长目标", "GDP growth target of the year's plan", "%", False, None),
+    Series("gp_budget_revenue_growth_target", "地方一般公共预算收入增长目标",
+           "budget revenue growth target of the year's plan", "%", False, None),
+    Series("fai_target", "全社会固定资产投资计划", "fixed-asset investment planned for the year", "亿元", False, None),
 )}
+# A plan target and the series whose later account it is judged against: (target key, series key, what is set).
+PLAN_TARGETS = (("gdp_growth_target", "gdp", "growth"), ("gp_budget_revenue_growth_target", "gp_budget_revenue",
+                                                          "growth"), ("fai_target", "fai", "level"))
+# Series of January–September: their period ends in September.
+LAST_MONTH = {"gdp_q1q3": 9, "services_va_q1q3": 9}
 HEADLINE = ("gdp", "gp_budget_revenue", "fai", "services_va", "retail_sales")
 
 CONTEXT_COLUMNS: tuple[Column, ...] = (
     Column("year", "the year the figure refers to (four digits)"),
     Column("indicator", "the series key", tuple(SERIES)),
     Column("value", "the number in the unit column's unit"),
-    Column("unit", "亿元 (100 million yuan) or persons", ("亿元", "persons")),
-    Column("status", "what kind of statement it is", STATUSES),
-    Column("source_title", "the title of the page the figure was read from"),
-    Column("source_url", "the page's address (http:// or https://), empty only when it could not be verified"),
-    Column("excerpt", "the exact words the value was read from"),
+    Column("unit", "亿元 (100 million yuan), persons, or % (a growth target)", ("亿元", "persons", "%")),
+    Column("status", "what kind of statement it is, by the status rule (analysis.report.reading.status_for)",
+           STATUSES),
+    *PROVENANCE_COLUMNS,
     Column("note", "conflicts, revisions and bounds, in words"),
 )
-REQUIRED = ("year", "indicator", "value", "unit", "status", "source_title")
-URL = re.compile(r"https?://[^\s/]+\.[^\s]+")
-THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+REQUIRED = ("year", "indicator", "value", "unit", "status")
 # A growth rate after a level: "比2021下降3.0%", "同比增长0.3%", ",增长8%", or the next cell of a table "| 28%".
 GROWTH_WORDS = re.compile(r"(增长|下降)(\d+(?:\.\d+)?)%(以上|左右)?")
 GROWTH_CELL = re.compile(r"^\s*\|\s*(-?\d+(?:\.\d+)?)%(以上|左右)?")
@@ -113,6 +122,8 @@ def value_in_unit(q: Quantity, unit: str) -> float | None:
         return q.value / 1e8 if q.unit == "yuan" else None
     if unit == "persons":
         return q.number * q.magnitude if q.unit in (None, "persons") else None
+    if unit == "%":
+        return q.value if q.unit == "percent" else None
     return None
 
 
@@ -123,6 +134,18 @@ def match_quantity(text: str, value: float, unit: str) -> Quantity | None:
         if v is not None and math.isclose(v, value, rel_tol=1e-9, abs_tol=1e-9):
             return q
     return None
+
+
+UNIT_BASE = {"亿元": 1e8, "persons": 1.0, "%": 1.0}
+
+
+def printed_half_step(value: float, unit: str, excerpt: str) -> float:
+    """Half the last digit of the value as its excerpt prints it, in the row's unit (the book's rounding rule:
+    1,359,324万元 → 0.5万元 = 0.00005亿元); 0 when the excerpt does not print it."""
+    if unit == "persons" and float(value).is_integer():
+        return 0.0  # a head count printed in full
+    q = match_quantity(excerpt, value, unit) if excerpt else None
+    return q.half_step / UNIT_BASE[unit] if q else 0.0
 
 
 def fmt_value(value: float) -> str:
@@ -189,8 +212,9 @@ def _validate_row(line: int, row: dict[str, str], name: str) -> list[Problem]:
     for col in REQUIRED:
         if not row[col]:
             bad(col, f"is empty; expected {meaning[col].meaning}")
+    out += provenance_problems(row, name, line)
     for col in CONTEXT_COLUMNS:
-        if col.allowed and row[col.name] and row[col.name] not in col.allowed:
+        if col.allowed and col not in PROVENANCE_COLUMNS and row[col.name] and row[col.name] not in col.allowed:
             bad(col.name, f"found {row[col.name]!r}; expected one of {', '.join(col.allowed)}")
     if out:
         return out
@@ -207,11 +231,6 @@ def _validate_row(line: int, row: dict[str, str], name: str) -> list[Problem]:
     if row["unit"] != series.unit:
         bad("unit", f"found {row['unit']!r}; expected {series.unit!r} for indicator {series.key!r}")
         return out
-    if row["source_url"] and not URL.fullmatch(row["source_url"]):
-        bad("source_url", f"found {row['source_url']!r}; expected an address starting http:// or https://, or empty")
-    if not row["excerpt"] and not row["note"]:
-        bad("excerpt", "is empty and so is the note; expected the words the value was read from, or a note "
-                       "saying where it came from")
     if row["excerpt"]:
         q = match_quantity(row["excerpt"], value, row["unit"])
         if q is None:
@@ -225,6 +244,15 @@ def _validate_row(line: int, row: dict[str, str], name: str) -> list[Problem]:
         elif "lower bound" in row["note"] and not ({"over", "at_least"} & q.qualifiers):
             bad("note", f"says 'lower bound', but the excerpt states {q.phrase!r} without 以上/突破/超; "
                         "expected the note and the excerpt to agree")
+        if q is not None and not out:
+            year = int(row["year"])
+            title = row["source_title"]
+            expected = status_for(year, year, dated_month(row["dated"]), last_month=LAST_MONTH.get(series.key, 12),
+                                  final_source="决算" in title or "公报" in title,
+                                  says_expected="expected" in q.qualifiers or "预计" in row["note"])
+            if row["status"] != expected:
+                bad("status", f"rule 'status from when it was written': a figure of {year} in a text dated "
+                              f"{row['dated']} is {expected!r}; found {row['status']!r}")
     return out
 
 
@@ -271,6 +299,7 @@ def load_context(path: Path = CONTEXT_SERIES) -> pd.DataFrame:
     frame["qualifier"] = [d[0] for d in derived]
     frame["written"] = [d[1] for d in derived]  # as in the excerpt (thousands separators dropped)
     frame["phrase"] = [d[2] for d in derived]
+    frame["half_step"] = [printed_half_step(r.value, r.unit, r.excerpt) for r in frame.itertuples()]
     frame["origin"] = "outside"
     frame["source"] = "source: " + frame["source_title"].map(display_title)
     frame["formula"] = ""

@@ -36,6 +36,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
+from analysis.datasets.described_areas import described_area
 from analysis.datasets.gcj02 import from_gcj02, gcj_offset_m
 from analysis.errors import DataError, ParameterError, Problem
 from analysis.paths import GEO_CACHE, LANDMARKS, NAMED_PLACES, PLACES, in_project, relative
@@ -423,18 +424,9 @@ def places(zones_path: str | Path = "") -> gpd.GeoDataFrame:
 
 
 def described_area_km2(name_zh: str) -> float:
-    """The area a description gives for a place of the schematic layer (its ``described_area_km2``), km².
-
-    Such an area is outside data without a primary source (data/geo/README.md): a share computed from it is
-    only indicative.
-    """
-    layer = places()
-    row = layer[layer["name_zh"] == name_zh]
-    value = row["described_area_km2"].iloc[0] if len(row) and "described_area_km2" in row else None
-    if value is None or pd.isna(value):
-        raise DataError([Problem(relative(PLACES), None, "described_area_km2",
-                                 f"no feature named {name_zh!r} gives a described area")])
-    return float(value)
+    """The area a description gives for a place the report names, km² (``data/context/described_areas.csv``,
+    with its source and grade): outside data, so a share computed from it is only indicative."""
+    return described_area(name_zh).area_km2
 
 
 def precision_discs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

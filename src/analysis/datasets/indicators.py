@@ -252,13 +252,14 @@ def _display(row) -> str:
 
 
 def indicator_set(ind: pd.DataFrame, sections: Iterable[str], *, kinds: Iterable[str] | None = None,
-                  units: Iterable[str] | None = None, exclude: Iterable[str] = ()) -> list[str]:
-    """Ids of the indicators of some sections (optionally of some kinds/units), in the report's order."""
+                  units: Iterable[str] | None = None, scopes: Iterable[str] | None = None,
+                  areas: Iterable[str] | None = None, exclude: Iterable[str] = ()) -> list[str]:
+    """Ids of the indicators of some sections (optionally of some kinds, units, scopes, areas), in the report's
+    order."""
     sub = ind[ind["section_key"].isin(list(sections))]
-    if kinds is not None:
-        sub = sub[sub["kind"].isin(list(kinds))]
-    if units is not None:
-        sub = sub[sub["unit"].isin(list(units))]
+    for column, wanted in (("kind", kinds), ("unit", units), ("scope", scopes), ("area", areas)):
+        if wanted is not None:
+            sub = sub[sub[column].isin(list(wanted))]
     sub = sub[~sub.index.isin(list(exclude))]
     return list(sub.sort_values("offset").index)
 

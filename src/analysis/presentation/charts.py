@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.methods.derived import Derived, bound_qualifier
 from analysis.report.quantities import display_factor
+from analysis.report.reading import PERIOD_SCOPES
 from analysis.report.text import SECTION_BY_KEY
 
 FONT = "Noto Sans CJK SC"
@@ -196,10 +197,37 @@ def shown(ind: pd.DataFrame) -> pd.Series:
                      index=ind.index)
 
 
+# Units whose numbers are ratios (a rate, a share, a rank): their scope is that of the measure they are of.
+RATIO_UNITS = ("percent", "rank", "multiple", "class")
+
+
+def scope_group(scope: str) -> str:
+    """Scopes that may share an axis: what happened in the period (new, flow), a stock, a cumulative total."""
+    return "in the period" if scope in PERIOD_SCOPES else scope
+
+
+def check_comparable(ind: pd.DataFrame, ids: Iterable[str]) -> None:
+    """One axis, one kind of quantity: never a stock beside a flow, nor the nation's figure beside the district's.
+
+    Raises ValueError naming each figure with its scope and area when the figures are not comparable.
+    """
+    sub = ind.loc[list(ids)]
+    sub = sub[~sub["unit"].isin(RATIO_UNITS)]
+    groups = {(scope_group(s), a) for s, a in zip(sub["scope"], sub["area"], strict=True)}
+    if len(groups) > 1:
+        listed = "; ".join(f"{i}: {s}, {a}" for i, s, a in zip(sub.index, sub["scope"], sub["area"], strict=True))
+        raise ValueError(f"these figures cannot share an axis (stocks, flows and cumulative totals, or different "
+                         f"areas, are not comparable): {listed}")
+
+
 def chart_frame(ind: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
-    """The columns a qualifier-aware chart needs, for the given indicators in the given order."""
-    sub = ind.loc[list(ids)].copy()
+    """The columns a qualifier-aware chart needs, for the given indicators in the given order; the figures must
+    be comparable (``check_comparable``)."""
+    ids = list(ids)
+    check_comparable(ind, ids)
+    sub = ind.loc[ids].copy()
     sub["label"] = sub["name_zh"] + " " + sub["name_en"]
     sub["shown"] = shown(sub)
     sub["phrase"] = sub["display"]
-    return sub[["id", "label", "shown", "phrase", "qualifier", "quote", "name_en", "name_zh", "unit_zh", "section"]]
+    return sub[["id", "label", "shown", "phrase", "qualifier", "quote", "name_en", "name_zh", "unit_zh", "section",
+                "scope", "area"]]

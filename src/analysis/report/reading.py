@@ -156,9 +156,10 @@ STATUS_MEANING = {
     "target": "set for a year still to come",
     "fixed": "not a statistic of the year: an anniversary or the size of a named set (三大功能区)",
 }
-# Year-end statistics are out from March of the next year (the district's plan-execution reports of June are
-# "reported"; its government work reports of late December and January speak of 预计 and are estimates).
-STATISTICS_OUT_MONTH = 3
+# Statistics of a period are out three months after it ends: a year's from March of the next year (the
+# district's plan-execution reports of June are "reported"; its work reports of late December and January speak
+# of 预计 and are estimates), January–September's from December.
+STATISTICS_LAG_MONTHS = 3
 
 
 def period_years(period: str) -> tuple[int, int]:
@@ -169,11 +170,13 @@ def period_years(period: str) -> tuple[int, int]:
     return years[0], years[-1]
 
 
-def status_for(first_year: int, last_year: int, written: tuple[int, int], *, final_source: bool = False,
-               says_expected: bool = False) -> str:
-    """The status a figure must have: ``written`` is (year, month) of the text that states it."""
+def status_for(first_year: int, last_year: int, written: tuple[int, int], *, last_month: int = 12,
+               final_source: bool = False, says_expected: bool = False) -> str:
+    """The status a figure must have. ``written`` is (year, month) of the text that states it; the period
+    ends in ``last_month`` of ``last_year`` (9 for January–September figures)."""
     if first_year > written[0]:
         return "target"
-    if says_expected or written < (last_year + 1, STATISTICS_OUT_MONTH):
+    months = last_year * 12 + last_month - 1 + STATISTICS_LAG_MONTHS
+    if says_expected or written < (months // 12, months % 12 + 1):
         return "estimate"
     return "final" if final_source else "reported"
