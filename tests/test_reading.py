@@ -128,3 +128,51 @@ def test_every_indicator_row_goes_through_the_rule():
 def test_bounds_are_rounded_in_their_own_direction():
     assert fmt_down(2023.56) == "2,023.5" and fmt_up(2023.51) == "2,023.6"
     assert fmt_down(2023.5) == "2,023.5"  # a bound already at a printed digit stays where it is
+
+
+# -- charts and pages that follow the rules ----------------------------------------------------------------------
+
+
+def test_a_chart_refuses_a_stock_beside_a_flow_and_a_national_figure_beside_the_districts():
+    from analysis.presentation.charts import chart_frame, check_comparable
+
+    table = ind.load_indicators()
+    with pytest.raises(ValueError, match=r"deposits_loans_2023: stock, district"):
+        chart_frame(table, ["gdp_2023", "deposits_loans_2023"])
+    with pytest.raises(ValueError, match=r"carbon_trading_volume_cumulative: cumulative, national"):
+        check_comparable(table, ["tech_contract_value_2023", "carbon_trading_volume_cumulative"])
+    check_comparable(table, ["new_market_entities_2023", "investment_promotion_trips_2023"])  # new and flow: a year's
+    check_comparable(table, ["gdp_growth_2023", "public_inclusive_kindergarten_share"])  # rates take no scope
+
+
+def test_the_book_says_what_it_contains_counted_from_the_data():
+    from analysis.datasets.checks import contents_sentence
+    from analysis.datasets.context_series import load_context
+
+    text = contents_sentence()
+    assert f"**{len(ind.load_indicators())} figures from the report itself**" in text
+    assert "unofficial" in text and "every number" not in text.lower()
+    assert f"{(load_context()['grade'] == 'official').sum()} official" in text
+
+
+def test_the_method_page_states_each_rule_with_an_example_from_the_data():
+    from analysis.presentation.rules import reading_rules
+
+    table = reading_rules(load_report(), ind.load_indicators())
+    rows = [line for line in table.splitlines()[2:] if line.startswith("|")]
+    assert len(rows) == 8
+    assert "新增市场主体3.1万个,“四上”企业超过300家: 新增 governs 超过300家" in table
+    assert "10.5–11.5%" in table and "39.5–40.5%" in table
+    assert "is refused by the chart check" in table
+
+
+def test_the_glossary_refuses_a_misleading_rendering_in_the_books_prose(tmp_path):
+    from analysis.datasets.checks import validate_glossary
+
+    assert validate_glossary() == []
+    path = tmp_path / "glossary.csv"
+    path.write_text("term,reads_as,meaning,avoid\n普惠,affordable,capped fees,subsidised\n不在报告中的词,x,y,\n",
+                    encoding="utf-8")
+    problems = validate_glossary(path)
+    assert any(p.line == 3 and p.column == "term" for p in problems)  # a term the report does not use
+    assert any("renders 普惠 as 'subsidised'" in p.message for p in problems)  # the notebooks do say subsidised

@@ -30,7 +30,11 @@ from sphinx.util.docutils import SphinxDirective
 from analysis.build import citation
 from analysis.build.version import current, footer_html
 from analysis.datasets.bibliography import entry_bibtex
+from analysis.datasets.checks import contents_sentence
+from analysis.datasets.indicators import load_indicators
 from analysis.paths import PDF_LINK_ENV, PDF_NAME
+from analysis.presentation.rules import reading_rules
+from analysis.report.text import load_report
 
 
 def _latex_escape(text: str) -> str:
@@ -74,7 +78,9 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     download = (f'<p class="wc-pdf-download">The whole book is also one PDF: <a class="wc-pdf-link" href="{pdf}">'
                 f"{Path(pdf).name}</a>.</p>") if pdf else ""
     config.myst_substitutions = {**(config.myst_substitutions or {}), "book_version": version,
-                                 "data_fingerprint": fingerprint, "pdf_download": download}
+                                 "data_fingerprint": fingerprint, "pdf_download": download,
+                                 "book_contents": contents_sentence(),
+                                 "reading_rules": reading_rules(load_report(), load_indicators())}
     latex = dict(config.latex_elements or {})
     latex.setdefault("releasename", "Version")
     latex["maketitle"] = title_page(config.book_subtitle, version, fingerprint)
@@ -125,7 +131,16 @@ def table_breaks(html: str) -> str:
     return "".join(parts)
 
 
+# Cells a printed page does not need: the parameters an analyst may change (the HTML keeps them).
+PRINT_HIDDEN_TAGS = ("tag_parameters", "tag_injected-parameters")
+
+
 def _doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if app.builder.format == "latex":
+        for node in list(doctree.findall(nodes.container)):
+            if any(tag in node.get("classes", []) for tag in PRINT_HIDDEN_TAGS):
+                node.parent.remove(node)
+        return
     if app.builder.format != "html":
         return
     for node in list(doctree.findall(nodes.raw)):

@@ -26,6 +26,18 @@ POPULATION = Param("population", "int", CENSUS_POPULATION,
                    minimum=1, maximum=100_000_000)
 
 
+def population_basis(population: int, year_used: int = 2023) -> str:
+    """What a per-resident figure rests on, in words, from the census row of the context series (its year and
+    grade); any other population is the analyst's, and says so."""
+    from analysis.datasets.context_series import latest, load_context
+
+    census = latest(load_context(), "census_pop", 2020)
+    if census is None or population != int(census["value"]):
+        return f"a population of {population:,} given as a parameter, not checked against a source"
+    return (f"the {census['year']} census count of residents, {year_used - census['year']} years before "
+            f"{year_used}, read on a copy graded {census['grade']}")
+
+
 @dataclass(frozen=True)
 class Chapter:
     slug: str  # notebooks/<slug>.ipynb
@@ -67,7 +79,8 @@ CHAPTERS: tuple[Chapter, ...] = (
         ("review-1", "outlook-1"),
         (
             Param("gdp_target_yuan", "float", 200_000_000_000.0,
-                  "GDP level to reach, yuan (default: the preface's 迈向2000亿元)", minimum=1e9, maximum=1e13),
+                  "GDP level to compare 2023 with, yuan (default: the 2000亿元 the preface says the economy is heading "
+                  "toward; 迈向 is a description, not a target)", minimum=1e9, maximum=1e13),
             Param("scenario_growth", "float", 6.5,
                   "nominal GDP growth assumed for 2024, percent (default: 2023's reported 6.5%左右)",
                   minimum=-20, maximum=30),

@@ -91,7 +91,7 @@ def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, heading_id: str = "gdp_
     if gdp is not None:
         checks.append(ContextCheck(
             f"{heading['name_zh']}: {heading['quote']}", heading["section"], "no target (迈向 describes 2023)",
-            "gdp", 2024, f"{gdp['phrase']} ({gdp['qualifier']})", gdp["status"],
+            "gdp", 2024, f"{gdp['phrase']} ({gdp['status']})", gdp["status"],
             "no verdict: a description of direction is not a goal",
             "—", f"{page_title(gdp)} {gdp['source_url']}".strip()))
     checks += plan_checks(ctx)
@@ -104,7 +104,7 @@ def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, heading_id: str = "gdp_
         bound = "at least " if math.isinf(change.hi) else "about "
         checks.append(ContextCheck(
             "狠抓项目投资 (push project investment)", "坚持夯基固本 着力增强发展基础支撑", "no number set",
-            "fai", 2024, f"{fai['phrase']} ({fai['qualifier']})", fai["status"],
+            "fai", 2024, f"{fai['phrase']} ({fai['status']})", fai["status"],
             f"no target in the report; investment changed by {bound}{lo:+.1f}% on 2023's {base['display']}",
             "100 × (2024 investment / 2023 investment − 1)", f"{page_title(fai)} {fai['source_url']}".strip()))
     return checks

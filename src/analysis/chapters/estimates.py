@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -246,7 +247,7 @@ def final_revisions(pairs: pd.DataFrame) -> pd.DataFrame:
     return rev.groupby(["indicator", "year", "earlier"], sort=False).tail(1).sort_values(["indicator", "year"])
 
 
-def revision_summary(pairs: pd.DataFrame) -> dict[str, float]:
+def revision_summary(pairs: pd.DataFrame) -> dict[str, Any]:
     """How far estimates moved, each estimate counted once against the latest figure for its year: count,
     median and largest absolute revision, how many passed the threshold, and how many went up, went down
     or stayed unchanged (the pairs' direction, see ``comparisons``)."""
@@ -255,6 +256,7 @@ def revision_summary(pairs: pd.DataFrame) -> dict[str, float]:
     directions = rev["direction"].value_counts() if len(rev) else pd.Series(dtype=int)
     return {
         "count": len(rev),
+        "series": sorted(set(rev["indicator"])) if len(rev) else [],  # what the evidence is of, and no more
         "median_abs_pct": float(size.median()) if len(rev) else math.nan,
         "max_abs_pct": float(size.max()) if len(rev) else math.nan,
         "large": int(rev["large"].sum()),

@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.datasets.carbon_market import CarbonStatement
 from analysis.methods.derived import Derived
-from analysis.presentation.charts import PALETTE, QUALIFIER_STYLE, titled
+from analysis.presentation.charts import PALETTE, QUALIFIER_STYLE, label_room_max, titled
 
 SECTIONS = ("review-2", "outlook-2", "outlook-3")
 
@@ -56,8 +56,10 @@ ESTIMATE = ("estimate", 0.45, "square", "estimate 估算 (volume × assumed pric
 
 
 def scope_bars(frame: pd.DataFrame, title: str, sections: Sequence[str], axis_title: str,
-               notes: Sequence[str] = (), width: int = 460) -> alt.LayerChart:
-    """Bars coloured by scope (district-annual vs national-cumulative), with qualifier end markers.
+               notes: Sequence[str] = (), width: int = 460) -> alt.VConcatChart:
+    """One panel per scope (district-annual, national-cumulative), each with its own axis: figures of different
+    scope and area are set one above the other, never on one axis as if comparable. Qualifier end markers as in
+    ``qualified_bars``.
 
     ``frame`` needs label, shown, phrase, qualifier (a report qualifier or 'estimate'), scope, basis.
     """
@@ -70,21 +72,26 @@ def scope_bars(frame: pd.DataFrame, title: str, sections: Sequence[str], axis_ti
     shapes = [styles[q][1] if styles[q][1] != "stroke" else "M-1,-1L1,-1L1,1L-1,1Z" for q in present]
     tooltip = [alt.Tooltip("label:N", title="figure"), alt.Tooltip("phrase:N", title="report says / estimate"),
                alt.Tooltip("scope:N"), alt.Tooltip("qualifier:N"), alt.Tooltip("basis:N", title="quote or formula")]
-    y = alt.Y("label:N", sort=list(data["label"]), title=None)
-    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
-    bars = base.mark_bar(height=18).encode(
-        x=alt.X("shown:Q", title=axis_title),
-        color=alt.Color("scope:N", title="scope 口径", scale=alt.Scale(domain=list(SCOPE_COLOURS),
-                                                                     range=list(SCOPE_COLOURS.values())),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
-        opacity=alt.Opacity("opacity:Q", legend=None, scale=None))
-    ends = base.mark_point(filled=True, size=110, color="#333333").encode(
-        x="shown:Q", shape=alt.Shape("legend:N", title="qualifier", scale=alt.Scale(
-            domain=[styles[q][2] for q in present], range=shapes),
-            legend=alt.Legend(orient="bottom", direction="vertical")))
-    labels = base.mark_text(align="left", dx=9, fontSize=11, color="#333333").encode(x="shown:Q", text="phrase:N")
-    return alt.layer(bars, ends, labels).resolve_legend(shape="independent", color="independent").properties(
-        width=width, height=alt.Step(30), title=titled(title, sections, *notes))
+    shape = alt.Shape("legend:N", title="qualifier", scale=alt.Scale(domain=[styles[q][2] for q in present],
+                                                                      range=shapes),
+                      legend=alt.Legend(orient="bottom", direction="vertical"))
+    panels = []
+    for scope, colour in SCOPE_COLOURS.items():
+        sub = data[data["scope"] == scope]
+        if sub.empty:
+            continue
+        base = alt.Chart(sub).encode(y=alt.Y("label:N", sort=list(sub["label"]), title=None), tooltip=tooltip)
+        x_scale = alt.Scale(domain=[0, label_room_max(list(sub["shown"]), list(sub["phrase"]), width)])
+        bars = base.mark_bar(height=18, color=colour).encode(
+            x=alt.X("shown:Q", title=axis_title, scale=x_scale), opacity=alt.Opacity("opacity:Q", legend=None,
+                                                                                    scale=None))
+        ends = base.mark_point(filled=True, size=110, color="#333333").encode(x="shown:Q", shape=shape)
+        labels = base.mark_text(align="left", dx=9, fontSize=11, color="#333333").encode(x="shown:Q",
+                                                                                         text="phrase:N")
+        panels.append(alt.layer(bars, ends, labels).properties(width=width, height=alt.Step(30),
+                                                               title=alt.TitleParams(scope, fontSize=12)))
+    return alt.vconcat(*panels, spacing=20).resolve_scale(x="independent").properties(
+        title=titled(title, sections, *notes))
 
 
 def carbon_price_table(statements: Sequence[CarbonStatement]) -> pd.DataFrame:

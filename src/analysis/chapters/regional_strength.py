@@ -23,8 +23,9 @@ RANK_GROUPS = {
 
 
 def scenario_chart(ind: pd.DataFrame, scenario_growth: float, target_yi: float) -> alt.LayerChart:
-    """2023 GDP (a lower bound) and 2024 at the scenario's growth, against the target; bars start at zero, so the
-    step from 2023 to the target is drawn at its true size."""
+    """2023 GDP (a lower bound) and 2024 at the scenario's growth, beside the level compared (by default the
+    preface's 迈向2000亿元, a description, not a target); bars start at zero, so the step is drawn at its true
+    size."""
     base_yi = ind.loc["gdp_2023", "value"] / 1e8
     scenario_yi = base_yi * (1 + scenario_growth / 100)
     path = pd.DataFrame({
@@ -43,14 +44,16 @@ def scenario_chart(ind: pd.DataFrame, scenario_growth: float, target_yi: float) 
         text=alt.Text("gdp_yi:Q", format=",.0f"))
     marks = alt.Chart(path).mark_point(shape="triangle-up", filled=True, size=160, color=PALETTE[1]).encode(
         x=alt.X("step:N", sort=None), y="gdp_yi:Q", tooltip=[alt.Tooltip("basis:N")])
-    target = alt.Chart(pd.DataFrame({"t": [target_yi], "label": [f"target 目标 {target_yi:,.0f}亿元"]}))
+    heading = f"迈向 heading toward {target_yi:,.0f}亿元 (preface)"
+    target = alt.Chart(pd.DataFrame({"t": [target_yi], "label": [heading]}))
     rule = target.mark_rule(strokeDash=[6, 4], color=PALETTE[1]).encode(y="t:Q", tooltip=["label:N"])
     label = target.mark_text(align="left", dx=4, dy=-8, color=PALETTE[1]).encode(y="t:Q", text="label:N",
                                                                                   x=alt.value(0))
     return alt.layer(bars, values, marks, rule, label).properties(
         width=360, height=280,
-        title=alt.TitleParams("GDP 2023 and a 2024 scenario against the target", subtitle=[
-            "▲ lower bound: 2023 GDP 突破 (exceeded) the value shown", source_line("preface", "review-1")]))
+        title=alt.TitleParams("GDP 2023 and a 2024 scenario beside the level the preface names", subtitle=[
+            "▲ lower bound: 2023 GDP 突破 (exceeded) the value shown; the dashed line is a description, not a target",
+            source_line("preface", "review-1")]))
 
 
 def ranks(ind: pd.DataFrame, sections: Sequence[str]) -> pd.DataFrame:

@@ -59,12 +59,17 @@ def validate_described_areas(path: Path = DESCRIBED_AREAS) -> list[Problem]:
     return _read(path)[1]
 
 
-def described_area(place: str, path: Path = DESCRIBED_AREAS) -> DescribedArea:
-    """The described area of a place; an error naming the file when it has none."""
+def described_areas(path: Path = DESCRIBED_AREAS) -> list[DescribedArea]:
+    """The validated rows."""
     areas, problems = _read(path)
     if problems:
         raise DataError(problems)
-    for a in areas:
+    return areas
+
+
+def described_area(place: str, path: Path = DESCRIBED_AREAS) -> DescribedArea:
+    """The described area of a place; an error naming the file when it has none."""
+    for a in described_areas(path):
         if a.place == place:
             return a
     raise DataError([Problem(relative(path), None, "place", f"no row for {place!r}")])

@@ -63,12 +63,17 @@ def indicator_table(ind: pd.DataFrame, section_keys: Iterable[str] | None = None
             "report says": sub["display"],
             "qualifier": sub["qualifier"],
             "period": sub["period"],
+            # what it measures, whose it is, how final (analysis.report.reading); a reading note, where the
+            # words alone would mislead, follows
+            "reads as": sub["scope"] + " · " + sub["area"] + " · " + sub["status"]
+            + sub["reading_note"].map(lambda n: f"\n{n}" if n else ""),
             "quote 原文": "“" + sub["quote"] + "”",
             "¶": sub["paragraph"].astype(str),
             "id": sub["id"],
         }
     )
-    return Table(frame, caption or "Indicators with the words of the report they were read from (¶ = paragraph)")
+    return Table(frame, caption or "Indicators with the words of the report they were read from (¶ = paragraph; "
+                 "reads as: scope · area · status)")
 
 
 def derived_table(derived: Sequence[Derived]) -> Table:
