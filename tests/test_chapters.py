@@ -5,6 +5,7 @@ the executed chapters, in test_e2e_build.)"""
 from __future__ import annotations
 
 import ast
+import json
 import re
 
 import nbformat
@@ -91,3 +92,12 @@ def test_no_number_typed_into_prose(chapter) -> None:
             prose = NOT_PROSE.sub("", line)
             found = TYPED_NUMBER.findall(prose)
             assert not found, f"markdown cell {i + 1} types {found} in: {line.strip()}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_the_parameters_cell_opens_with_the_mark_the_pdf_check_looks_for(chapter) -> None:
+    from analysis.build.pdf import PARAMETERS_MARK
+
+    cells = json.loads(chapter.notebook.read_text(encoding="utf-8"))["cells"]
+    params = [c for c in cells if "parameters" in c["metadata"].get("tags", [])]
+    assert len(params) == 1 and "".join(params[0]["source"]).startswith(PARAMETERS_MARK)

@@ -23,6 +23,27 @@ def test_the_census_population_default_is_the_context_series_figure() -> None:
     assert declared and set(declared) == {CENSUS_POPULATION}
 
 
+def test_the_childcare_goal_default_is_the_sourced_figure() -> None:
+    from analysis.datasets.outside_figures import outside_figure
+
+    goal = outside_figure("childcare_places_per_1000_goal_2025")
+    declared = [p.default for c in CHAPTERS for p in c.params if p.name == "childcare_benchmark_per_1000"]
+    assert declared == [goal.value] and goal.grade in ("official", "official-secondary", "unofficial")
+
+
+def test_every_outside_figure_prints_its_value_and_names_its_page(tmp_path) -> None:
+    from analysis.datasets.outside_figures import validate_outside_figures
+    from analysis.paths import OUTSIDE_FIGURES
+
+    assert validate_outside_figures() == []
+    text = OUTSIDE_FIGURES.read_text(encoding="utf-8").replace("总面积约7.7平方公里", "总面积约8平方公里")
+    path = tmp_path / "o.csv"
+    path.write_text(text, encoding="utf-8")
+    problems = validate_outside_figures(path)
+    assert [(p.line, p.column) for p in problems] == [(2, "excerpt")]
+    assert "does not print the value 7.7" in problems[0].message
+
+
 def test_the_bibliography_shows_each_entry_as_the_file_writes_it() -> None:
     """The cite page prints entries through pybtex; the file keeps that one style, so nothing is lost."""
     text = BIBLIOGRAPHY.read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ import pytest
 
 from analysis.build.citation import cite_chapter
 from analysis.build.pdf import (
+    PARAMETERS_MARK,
     PdfFailed,
     _problems,
     check_book_pdf,
@@ -96,7 +97,10 @@ def _mini_book(root: Path, intro_extra: str = "") -> Path:
                                    + intro_extra, encoding="utf-8")
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                            "language": "python"}})
-    nb.cells = [nbformat.v4.new_markdown_cell("# Regional strength 区域实力\n\n## 区域实力持续巩固\n\nThe review.")]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Regional strength 区域实力\n\n## 区域实力持续巩固\n\nThe review."),
+                # a parameters cell with its output: the HTML shows it, the PDF must not (check_pdf says so)
+                nbformat.v4.new_code_cell(f"{PARAMETERS_MARK}).\nscenario_growth = 6.5",
+                                          metadata={"tags": ["parameters"]})]
 
     def output_cell(bundle: dict) -> nbformat.NotebookNode:
         cell = nbformat.v4.new_code_cell("show(chart)", metadata={"tags": ["remove-input"]})

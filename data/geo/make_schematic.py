@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Point, mapping
 
-from analysis.datasets.described_areas import described_area
+from analysis.datasets.outside_figures import outside_figure
 from analysis.datasets.geo import (
     CRS84,
     METRIC,
@@ -29,9 +29,9 @@ from analysis.datasets.geo import (
 )
 from analysis.paths import PLACES, relative
 
-# The area given for 武昌古城 (the old walled city), km², with its source in data/context/described_areas.csv.
+# The area given for 武昌古城 (the old walled city), km², with its source in data/context/outside_figures.csv.
 # It sizes the schematic disc and is also written into the feature (``described_area_km2``).
-OLD_CITY_KM2 = described_area("武昌古城").area_km2
+OLD_CITY_KM2 = outside_figure("old_city_area").value
 
 
 def _landmark(gdf: gpd.GeoDataFrame, name_zh: str) -> Point:

@@ -192,7 +192,24 @@ def check_pdf(pdf: Path, titles: list[str], headings: list[str], charts: int) ->
         problems.append("a chart is printed as text instead of an image")
     if not any("CJK" in f for f in pdf_fonts(pdf)):
         problems.append("no Noto CJK font is embedded: Chinese text is missing")
+    if PARAMETERS_MARK in text:
+        problems.append("a parameters cell is printed; the PDF leaves them to the HTML (book/_ext/wuchang_book.py)")
+    blank = blank_pages(pdf)
+    if blank:
+        problems.append(f"blank pages: {', '.join(map(str, blank))}")
     return problems
+
+
+# The first words of every chapter's parameters cell (tests/test_chapters.py keeps them there).
+PARAMETERS_MARK = "# Parameters (checked before the notebook runs"
+
+
+def blank_pages(pdf: Path) -> list[int]:
+    """Pages with neither text nor an image (pdftotext and pdfimages per page)."""
+    out = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    with_image = {int(line.split()[0]) for line in out.splitlines()[2:] if line.split()}
+    pages = pdf_text(pdf).split("\f")
+    return [i for i, page in enumerate(pages[:pdf_pages(pdf)], start=1) if not page.strip() and i not in with_image]
 
 
 def check_book_pdf(pdf: Path, chapters_dir: Path | None = None) -> list[str]:

@@ -98,14 +98,15 @@ def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, heading_id: str = "gdp_
     fai = latest(ctx, "fai", 2024)
     if fai is not None and investment_base_id in ind.index:
         base = ind.loc[investment_base_id]
-        change = Interval(fai["value"] * 1e8, math.inf if "over" in fai["qualifier"] else fai["value"] * 1e8) / \
+        change = interval(fai["value"], fai["qualifier"], half_step=fai["half_step"]).scale(1e8) / \
             stated_interval(base)
-        lo = 100 * (change.lo - 1)
-        bound = "at least " if math.isinf(change.hi) else "about "
+        lo = math.floor(1000 * (change.lo - 1) + 1e-9) / 10  # a lower bound, rounded down
+        hi = math.ceil(1000 * (change.hi - 1) - 1e-9) / 10 if math.isfinite(change.hi) else math.inf
+        moved = f"at least {lo:+.1f}%" if math.isinf(hi) else f"between {lo:+.1f}% and {hi:+.1f}%"
         checks.append(ContextCheck(
             "狠抓项目投资 (push project investment)", "坚持夯基固本 着力增强发展基础支撑", "no number set",
             "fai", 2024, f"{fai['phrase']} ({fai['status']})", fai["status"],
-            f"no target in the report; investment changed by {bound}{lo:+.1f}% on 2023's {base['display']}",
+            f"no target in the report; investment changed by {moved} on 2023's {base['display']}",
             "100 × (2024 investment / 2023 investment − 1)", f"{page_title(fai)} {fai['source_url']}".strip()))
     return checks
 

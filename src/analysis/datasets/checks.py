@@ -8,13 +8,13 @@ from pathlib import Path
 from analysis.datasets import context_series, notes
 from analysis.datasets.carbon_market import validate_carbon_market
 from analysis.datasets.csv_rows import Column, read_csv_rows
-from analysis.datasets.described_areas import validate_described_areas
 from analysis.datasets.indicators import (
     INDICATOR_COLUMNS,
     uncovered_numerals,
     validate_exclusions,
     validate_indicators,
 )
+from analysis.datasets.outside_figures import validate_outside_figures
 from analysis.errors import DataError, Problem
 from analysis.paths import GLOSSARY, INDICATORS, NOTEBOOKS, relative
 from analysis.report.text import load_report
@@ -33,7 +33,7 @@ def check_all() -> None:
                     for _, num, context_text in uncovered_numerals(report)]
     problems += context_series.validate_context()
     problems += validate_carbon_market()
-    problems += validate_described_areas()
+    problems += validate_outside_figures()
     problems += validate_glossary(report=report)
     problems += notes.validate_source_notes(report=report)
     problems += _map_layer_problems()
@@ -59,13 +59,13 @@ def contents_sentence() -> str:
     from collections import Counter
 
     from analysis.datasets.carbon_market import carbon_statements
-    from analysis.datasets.described_areas import described_areas
     from analysis.datasets.indicators import load_indicators
+    from analysis.datasets.outside_figures import outside_figures
 
     n_report = len(load_indicators())
     grades = Counter(context_series.load_context()["grade"])
     grades.update(s.grade for s in carbon_statements())
-    grades.update(a.grade for a in described_areas())
+    grades.update(f.grade for f in outside_figures())
     by_grade = ", ".join(f"{grades[g]} {g}" for g in ("official", "official-secondary", "unofficial") if grades[g])
     return (f"The book reads **{n_report} figures from the report itself** (`data/indicators.csv`) and sets beside "
             f"them **{sum(grades.values())} figures from other pages** ({by_grade}; `data/context/`), each with its "

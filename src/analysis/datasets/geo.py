@@ -36,8 +36,8 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from analysis.datasets.described_areas import described_area
 from analysis.datasets.gcj02 import from_gcj02, gcj_offset_m
+from analysis.datasets.outside_figures import outside_figure
 from analysis.errors import DataError, ParameterError, Problem
 from analysis.paths import GEO_CACHE, LANDMARKS, NAMED_PLACES, PLACES, in_project, relative
 from analysis.read_log import record_read
@@ -423,10 +423,17 @@ def places(zones_path: str | Path = "") -> gpd.GeoDataFrame:
     return read_layer(zones_path or PLACES)
 
 
+# The places whose described area data/context/outside_figures.csv holds, by the key of their row.
+DESCRIBED_AREA_KEYS = {"武昌古城": "old_city_area"}
+
+
 def described_area_km2(name_zh: str) -> float:
-    """The area a description gives for a place the report names, km² (``data/context/described_areas.csv``,
+    """The area a description gives for a place the report names, km² (``data/context/outside_figures.csv``,
     with its source and grade): outside data, so a share computed from it is only indicative."""
-    return described_area(name_zh).area_km2
+    if name_zh not in DESCRIBED_AREA_KEYS:
+        raise DataError([Problem("data/context/outside_figures.csv", None, "key",
+                                 f"no described area for {name_zh!r}; known: {', '.join(DESCRIBED_AREA_KEYS)}")])
+    return outside_figure(DESCRIBED_AREA_KEYS[name_zh]).value
 
 
 def precision_discs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -6,8 +6,10 @@ qualifiers allow, outside data kept apart, the review's statements).
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -97,6 +99,20 @@ class OutsideFigure:
     value: float
     unit: str
     source: str
+
+
+def cited(name: str, value: float, unit: str, source: Any) -> OutsideFigure:
+    """An outside figure with its source as a reader can look it up: publisher, title, date, address and grade,
+    from a row of data/context (a context-series row or an ``outside_figures`` row). A value that differs from
+    the source's (a chapter parameter changed) says so."""
+    def get(key: str) -> Any:
+        return source[key] if isinstance(source, dict | pd.Series) else getattr(source, key)
+
+    text = (f"{get('publisher')}: 《{get('source_title')}》, {get('dated')}; {get('source_url')}; "
+            f"grade: {get('grade')}")
+    if not math.isclose(float(value), float(get("value")), rel_tol=1e-9):
+        text = f"given as a parameter; the source's figure is {float(get('value')):,.10g}. " + text
+    return OutsideFigure(name, value, unit, text)
 
 
 def outside_table(figures: Sequence[OutsideFigure]) -> Table:
