@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.datasets.csv_rows import Column, read_csv_rows
-from analysis.datasets.provenance import PROVENANCE_COLUMNS, printed_forms, printed_in, provenance_problems
+from analysis.datasets.provenance import PROVENANCE_COLUMNS, provenance_problems, sourced_number
 from analysis.errors import DataError, Problem
 from analysis.paths import CARBON_MARKET, relative
 
@@ -61,13 +61,8 @@ def _read(path: Path) -> tuple[list[CarbonStatement], list[Problem]]:
         numbers = {}
         for col in ("turnover_yuan", "volume_tonnes", "close_yuan_per_tonne"):
             if row[col]:
-                numbers[col] = _number(row[col])
-                if numbers[col] is None:
-                    bad.append(Problem(name, line, col, f"found {row[col]!r}; expected a positive number"))
-                elif row["excerpt"] and not printed_in(numbers[col], row["excerpt"]):
-                    forms = ", ".join(printed_forms(numbers[col]))
-                    bad.append(Problem(name, line, "excerpt", f"does not print the {col} {row[col]}; expected it "
-                                                              f"in the excerpt as the source writes it ({forms})"))
+                numbers[col], found = sourced_number(row, col, name, line)
+                bad += found
         problems += bad
         if not bad:
             statements.append(CarbonStatement(row["period"], numbers["turnover_yuan"], numbers["volume_tonnes"],

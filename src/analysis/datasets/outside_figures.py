@@ -5,12 +5,11 @@ stand in those words. Such figures enter ratios only as approximate figures."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.datasets.csv_rows import Column, read_csv_rows
-from analysis.datasets.provenance import PROVENANCE_COLUMNS, printed_in, provenance_problems
+from analysis.datasets.provenance import PROVENANCE_COLUMNS, provenance_problems, sourced_number
 from analysis.errors import DataError, Problem
 from analysis.paths import OUTSIDE_FIGURES, relative
 
@@ -48,16 +47,8 @@ def _read(path: Path) -> tuple[list[SourcedFigure], list[Problem]]:
         if row["key"] in seen:
             bad.append(Problem(name, line, "key", f"duplicate key {row['key']!r}"))
         seen.add(row["key"])
-        try:
-            value = float(row["value"])
-            if not math.isfinite(value) or value <= 0:
-                raise ValueError
-        except ValueError:
-            bad.append(Problem(name, line, "value", f"found {row['value']!r}; expected a positive number"))
-            value = math.nan
-        if not bad and not printed_in(value, row["excerpt"]):
-            bad.append(Problem(name, line, "excerpt", f"does not print the value {row['value']}; expected it as "
-                                                      "the source writes it"))
+        value, found = sourced_number(row, "value", name, line)
+        bad += found
         problems += bad
         if not bad:
             figures.append(SourcedFigure(row["key"], value, row["unit"], row["definition"], row["publisher"],

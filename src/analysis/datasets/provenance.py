@@ -71,3 +71,20 @@ def printed_in(value: float, excerpt: str) -> bool:
     """Whether the excerpt prints the value (thousands separators ignored), as a whole number, not inside one."""
     text = THOUSANDS.sub("", excerpt)
     return any(re.search(rf"(?<![\d.]){re.escape(form)}(?:0*)(?![\d])", text) for form in printed_forms(value))
+
+
+def sourced_number(row: dict[str, str], column: str, name: str, line: int) -> tuple[float | None, list[Problem]]:
+    """A positive number of a row that its excerpt must print: the number, or None with the problems."""
+    import math
+
+    try:
+        value = float(row[column])
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError
+    except ValueError:
+        return None, [Problem(name, line, column, f"found {row[column]!r}; expected a positive number")]
+    if row["excerpt"] and not printed_in(value, row["excerpt"]):
+        forms = ", ".join(printed_forms(value))
+        return None, [Problem(name, line, "excerpt", f"does not print the {column} {row[column]}; expected it in "
+                                                     f"the excerpt as the source writes it ({forms})")]
+    return value, []
