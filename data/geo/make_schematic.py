@@ -16,7 +16,6 @@ import numpy as np
 import shapely
 from shapely.geometry import Point, mapping
 
-from analysis.datasets.outside_figures import outside_figure
 from analysis.datasets.geo import (
     CRS84,
     METRIC,
@@ -27,6 +26,7 @@ from analysis.datasets.geo import (
     wuchang_main,
     wuhan_districts,
 )
+from analysis.datasets.outside_figures import outside_figure
 from analysis.paths import PLACES, relative
 
 # The area given for 武昌古城 (the old walled city), km², with its source in data/context/outside_figures.csv.
