@@ -11,8 +11,9 @@ book: $(STAMP) system-packages
 	$(PY) -m analysis build
 
 test: $(STAMP) system-packages
-	$(PY) -m ruff check src tests benchmarks data/geo
+	$(PY) -m ruff check src tests benchmarks data/geo book/_ext
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/deptry .
 	$(PY) -m pytest
 
 check: $(STAMP)
@@ -24,10 +25,11 @@ bench: $(STAMP) system-packages
 system-packages:
 	@bash scripts/system-packages.sh
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+# One environment: what the book needs (requirements.txt) and the development tools (requirements-dev.txt).
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 

@@ -12,6 +12,7 @@ import re
 import altair as alt
 import pandas as pd
 import pytest
+import vl_convert as vlc
 
 from analysis.datasets.indicators import load_indicators
 from analysis.methods.derived import ratio
@@ -67,11 +68,16 @@ def test_chart_ids_are_deterministic():
     assert page.count(display.chart_id(a)) == 2  # the container and the script that fills it
 
 
-def test_figure_mimebundle_holds_html_and_a_valid_png():
+def test_figure_mimebundle_holds_the_vegalite_spec_and_a_valid_png():
     figure = display.show(hostile_chart())
     bundle = figure._repr_mimebundle_()
-    assert set(bundle) == {"text/html", "image/png", "text/plain"}
-    page = bundle["text/html"]
+    # no text/html: JupyterLab would prefer it to the spec it can draw offline
+    assert set(bundle) == {display.VEGALITE_MIME, "image/png", "text/plain"}
+    carried = bundle[display.VEGALITE_MIME]
+    assert carried["$schema"].endswith("/vega-lite/v5.json")
+    assert display.book_spec(carried) == figure.spec  # the site draws exactly the chart as made
+    vlc.vegalite_to_vega(carried, vl_version="5.21")  # and JupyterLab's Vega-Lite 5 can compile it
+    page = display.site_html(display.book_spec(carried))
     assert page.startswith(display.chart_html(figure.spec))
     assert page.lower().count("</script") == 1 and "<img" not in page  # whatever follows the chart is escaped too
     png = base64.b64decode(bundle["image/png"], validate=True)
@@ -145,3 +151,18 @@ def test_derived_frame_marks_bounds_for_qualified_bars():
     # a lower bound is drawn at its bound rounded down: 86亿元 over a share of at most 75.5%
     assert frame["shown"].iloc[0] == math.floor(86 / 0.755 * 10) / 10
     assert pd.isna(frame["upper"].iloc[0]) and frame["upper"].iloc[1] == pytest.approx(6000 / 9)
+
+
+def test_the_html_builder_turns_the_spec_into_the_sites_chart_and_the_pdf_declines_it():
+    from types import SimpleNamespace
+
+    from analysis.presentation.mime import ChartMimePlugin
+
+    figure = display.show(hostile_chart())
+    carried = figure._repr_mimebundle_()[display.VEGALITE_MIME]
+    data = SimpleNamespace(mime_type=display.VEGALITE_MIME, content=carried)
+    [node] = ChartMimePlugin.handle_mime(None, data, inline=False)
+    assert node["format"] == "html" and display.chart_id(figure.spec) in node.astext()
+    assert 'class="wc-data"' in node.astext()  # the CSV download travels with the chart
+    assert ChartMimePlugin.handle_mime(None, SimpleNamespace(mime_type="text/html", content=""), False) is None
+    assert ("latex", display.VEGALITE_MIME, None) in ChartMimePlugin.mime_priority_overrides

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import vl_convert as vlc
 from support.snapshot import copy_project, run_cli
 
 from analysis.chapters import CHAPTERS
 from analysis.paths import ROOT
+from analysis.presentation.display import VEGALITE_MIME, book_spec, site_html
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -30,7 +32,23 @@ def project(tmp_path_factory) -> Path:
     proj = copy_project(tmp_path_factory.mktemp("book"))
     result = run_cli(proj, "build")
     assert result.returncode == 0, result.stdout + result.stderr
+    (proj / "_build" / "cold-build.log").write_text(result.stdout, encoding="utf-8")
     return proj
+
+
+def test_a_cold_build_reports_each_chapter_once_as_it_finishes_and_sums_up(project: Path) -> None:
+    out = (project / "_build" / "cold-build.log").read_text(encoding="utf-8")
+    for chapter in CHAPTERS:
+        assert len(re.findall(rf"^  {chapter.slug}: executed in [0-9.]+s, no cached execution", out, re.M)) == 1, out
+    assert re.search(rf"^built in \d+s: {len(CHAPTERS)} chapters executed, 0 cached", out, re.M), out
+
+
+def test_search_finds_the_reports_terms_whole(project: Path) -> None:
+    """Chinese search: the index holds 固定资产投资 as one word, so a reader's query for it finds its pages."""
+    index = (project / "_build" / "html" / "searchindex.js").read_text(encoding="utf-8")
+    terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
+    for word in ("固定资产投资", "地区生产总值", "社会消费品零售总额"):
+        assert word in terms, word
 
 
 def report(project: Path) -> dict:
@@ -51,14 +69,18 @@ def test_cold_build_publishes_every_chapter(project: Path) -> None:
 
 
 def test_every_chart_has_a_source_line_a_png_and_its_data(project: Path) -> None:
+    """Every chart output carries the Vega-Lite spec (drawn offline by JupyterLab and VS Code, compiled here with
+    the Vega-Lite 5 they use), its PNG, and on the site its source line and data download."""
     for chapter in CHAPTERS:
         nb = nbformat.read(project / "book" / "chapters" / f"{chapter.slug}.ipynb", as_version=4)
         charts = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                  if 'class="wc-chart"' in o.get("data", {}).get("text/html", "")]
+                  if VEGALITE_MIME in o.get("data", {})]
         if chapter.toc_part == "Chapters":
             assert len(charts) >= 3, f"{chapter.slug}: {len(charts)} charts"
         for out in charts:
-            html = out["data"]["text/html"]
+            spec = out["data"][VEGALITE_MIME]
+            vlc.vegalite_to_vega(spec, vl_version="5.21")
+            html = site_html(book_spec(spec))
             assert '"Source' in html, f"{chapter.slug}: a chart without a source line"
             assert out["data"].get("image/png"), f"{chapter.slug}: a chart without its PNG (the PDF needs it)"
             assert 'class="wc-data"' in html and "data:text/csv" in html, f"{chapter.slug}: no data download"

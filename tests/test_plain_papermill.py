@@ -13,6 +13,7 @@ from papermill.exceptions import PapermillExecutionError
 from analysis.chapters import CHAPTERS, checked_parameters, get
 from analysis.errors import ParameterError
 from analysis.paths import NOTEBOOKS
+from analysis.presentation.display import VEGALITE_MIME
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
@@ -52,7 +53,10 @@ def test_plain_papermill_runs_a_chapter_from_the_notebooks_folder(tmp_path: Path
     pm.execute_notebook("90_source_notes.ipynb", str(out), progress_bar=False, log_output=False, cwd=str(NOTEBOOKS))
     outputs = [o for c in json.loads(out.read_text(encoding="utf-8"))["cells"] for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
-    assert any('class="wc-chart"' in "".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+    # every chart carries the Vega-Lite spec JupyterLab and VS Code draw offline, and its PNG
+    charts = [o["data"] for o in outputs if VEGALITE_MIME in o.get("data", {})]
+    assert charts and all("image/png" in c for c in charts)
+    assert not any('class="wc-chart"' in "".join(o.get("data", {}).get("text/html", "")) for o in outputs)
 
 
 @pytest.fixture

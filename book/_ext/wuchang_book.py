@@ -31,8 +31,9 @@ from analysis.build import citation
 from analysis.build.version import current, footer_html
 from analysis.datasets.bibliography import entry_bibtex
 from analysis.datasets.checks import contents_sentence
+from analysis.datasets.context_series import SERIES
 from analysis.datasets.indicators import load_indicators
-from analysis.paths import PDF_LINK_ENV, PDF_NAME
+from analysis.paths import PDF_LINK_ENV, PDF_NAME, USERDICT
 from analysis.presentation.rules import reading_rules
 from analysis.report.text import load_report
 
@@ -81,6 +82,9 @@ def _config_inited(app: Sphinx, config: Config) -> None:
                                  "data_fingerprint": fingerprint, "pdf_download": download,
                                  "book_contents": contents_sentence(),
                                  "reading_rules": reading_rules(load_report(), load_indicators())}
+    config.html_search_language = "zh"
+    config.html_search_options = {**(config.html_search_options or {}),
+                                  "dict": str(search_dictionary(Path(app.doctreedir) / "search-dict.txt"))}
     latex = dict(config.latex_elements or {})
     latex.setdefault("releasename", "Version")
     latex["maketitle"] = title_page(config.book_subtitle, version, fingerprint)
@@ -88,6 +92,19 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = footer_html(version, fingerprint)
     config.html_theme_options = options
+
+
+def search_dictionary(path: Path) -> Path:
+    """jieba's words for the search index: the project's user dictionary and every indicator's Chinese name, so
+    that a reader searching 固定资产投资 finds the pages that use it (Sphinx's Chinese search looks up whole
+    query words in the index it built with jieba)."""
+    lines = USERDICT.read_text(encoding="utf-8").splitlines()
+    names = {re.sub(r"[“”\"]", "", n) for n in load_indicators()["name_zh"]} | {s.name_zh.split("(")[0]
+                                                                           for s in SERIES.values()}
+    lines += [f"{name} 1000 n" for name in sorted(names) if " " not in name and len(name) > 1]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def _pdf_target(app: Sphinx) -> str | None:

@@ -18,11 +18,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from analysis import chapters as chapter_list
 from analysis.build.cache import check_data_once
@@ -111,7 +114,11 @@ def render_html(log: Path) -> Path:
         problems = [ln for ln in text.splitlines() if re.search(r"WARNING|ERROR|[Ee]rror:", ln)][:20]
         shown = "\n  ".join(problems or text.splitlines()[-20:])
         raise RenderFailed(f"Jupyter Book failed (warnings are errors):\n  {shown}\n  full log: {relative(log)}")
-    return STAGING / "_build" / "html"
+    site = STAGING / "_build" / "html"
+    # Sphinx's note for its own incremental builds: it hashes the configuration, absolute paths included, so
+    # it would differ between two checkouts of one commit. The site does not need it.
+    (site / ".buildinfo").unlink(missing_ok=True)
+    return site
 
 
 def publish(staged: Path, target: Path = HTML) -> None:
@@ -177,6 +184,28 @@ def release_in_worker(lock: int) -> None:
     os.close(lock)
 
 
+def _execute_chapters(jobs: int, lock: int, quiet: bool, t0: float) -> list[ChapterResult]:
+    """Every chapter at once (``jobs`` workers), each reported the moment it finishes — cached, executed or
+    failed, with its seconds and why it ran — under a progress bar (rich); ``quiet`` shows only failures.
+    The results come back in the book's order."""
+    order = [c.slug for c in chapter_list.CHAPTERS]
+    results: list[ChapterResult] = []
+    console = Console(highlight=False)
+    with ProcessPoolExecutor(max_workers=jobs, initializer=release_in_worker, initargs=(lock,)) as pool, \
+            Progress(TextColumn("chapters"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                     console=console, transient=True, disable=quiet) as progress:
+        bar = progress.add_task("chapters", total=len(order))
+        futures = [pool.submit(run_chapter, slug, {}, BOOK_CHAPTERS) for slug in order]
+        for fut in as_completed(futures):
+            res = fut.result()
+            results.append(res)
+            if not quiet or res.status == "failed":
+                progress.console.print(f"  {res.name}: {res.status} in {res.seconds:.1f}s, {res.reason} "
+                                       f"(elapsed {time.perf_counter() - t0:.0f}s)", soft_wrap=True)
+            progress.advance(bar)
+    return sorted(results, key=lambda r: order.index(r.name))
+
+
 def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     say(quiet, "checking data …")
@@ -185,14 +214,7 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int) -> d
     if BOOK_CHAPTERS.exists():
         shutil.rmtree(BOOK_CHAPTERS)
     jobs = jobs or min(os.cpu_count() or 1, len(chapter_list.CHAPTERS))
-    results: list[ChapterResult] = []
-    with ProcessPoolExecutor(max_workers=jobs, initializer=release_in_worker, initargs=(lock,)) as pool:
-        futures = {c.slug: pool.submit(run_chapter, c.slug, {}, BOOK_CHAPTERS) for c in chapter_list.CHAPTERS}
-        for slug, fut in futures.items():
-            res = fut.result()
-            results.append(res)
-            say(quiet, f"  {slug}: {res.status} in {res.seconds:.1f}s, {res.reason} "
-                       f"(elapsed {time.perf_counter() - t0:.0f}s)")
+    results = _execute_chapters(jobs, lock, quiet, t0)
     report: dict[str, Any] = {"chapters": [asdict(r) for r in results]}
     BUILD.mkdir(exist_ok=True)
 
@@ -246,6 +268,10 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int) -> d
     report["seconds"] = round(time.perf_counter() - t0, 3)
     report["status"] = "ok"
     BUILD_REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    counts = {s: sum(r.status == s for r in results) for s in ("executed", "cached")}
+    print(f"built in {report['seconds']:.0f}s: {counts['executed']} chapters executed, {counts['cached']} cached; "
+          f"HTML {'rendered' if html else 'unchanged'}, PDF {'rendered' if pdf else 'unchanged or not asked'}",
+          flush=True)
     return report
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 from markdown_it import MarkdownIt
 
-from analysis.presentation.display import bundle_js
+from analysis.presentation.display import VEGALITE_MIME, book_spec, bundle_js, site_html
 
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`:]+)(?::([^`]*))?`")
 CSS = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;max-width:60rem;margin:2rem auto;
@@ -55,6 +55,8 @@ def _output_html(out: nbformat.NotebookNode, md: MarkdownIt) -> str:
     if out["output_type"] == "error":
         return f"<pre>{html.escape(out['ename'])}: {html.escape(out['evalue'])}</pre>"
     data = out.get("data", {})
+    if VEGALITE_MIME in data:
+        return site_html(book_spec(data[VEGALITE_MIME]))
     if "text/html" in data:
         return data["text/html"]
     if "text/markdown" in data:

@@ -1,5 +1,8 @@
-"""How a chart reaches the reader: offline HTML for the site (the site-wide vega bundle, no CDN), a PNG for the
-PDF (vl-convert), and a CSV download of exactly the rows it draws. Every chart of the book goes through ``show``.
+"""How a chart reaches the reader. A chart's output carries the Vega-Lite spec under the mime type JupyterLab 4
+and VS Code draw by themselves, offline; the book's HTML builder turns that same spec into offline HTML for the
+site (the site-wide vega bundle, no CDN) with a CSV download of exactly the rows it draws
+(``analysis.presentation.mime``); the PDF prints the PNG (vl-convert). Every chart of the book goes through
+``show``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,26 @@ import vl_convert as vlc
 
 from analysis.paths import CHART_PNG_ENV
 from analysis.presentation.charts import REPORT_TITLE
+
+# The mime type of the chart output: JupyterLab 4's built-in renderer and VS Code draw Vega-Lite 5 specs; the
+# book's specs compile under Vega-Lite 5 too (a test compiles every chart of the book with it).
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+NOTEBOOK_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+
+
+def notebook_spec(spec: dict) -> dict:
+    """The spec as the notebook carries it: under the Vega-Lite 5 schema the notebook renderers know."""
+    return {**spec, "$schema": NOTEBOOK_SCHEMA}
+
+
+def book_spec(carried: dict) -> dict:
+    """The spec as the site draws it: Altair's own schema again, so ids and pages match the chart as made."""
+    return {**carried, "$schema": alt.SCHEMA_URL}
+
+
+def site_html(spec: dict) -> str:
+    """What the site shows for a chart: its container and drawing script, then its data download."""
+    return chart_html(spec) + data_link(spec)
 
 
 def chart_id(spec: dict) -> str:
@@ -45,14 +68,29 @@ def chart_html(spec: dict) -> str:
     )
 
 
+COLUMN_ORDER = "csv_columns"  # usermeta key: each dataset's columns in the order the chart's frame had them
+
+
+def with_column_order(spec: dict) -> dict:
+    """The spec with its datasets' column order recorded in ``usermeta``: a notebook stores JSON objects with
+    sorted keys, and the CSV download should keep the frame's order (label before value, source last)."""
+    order = {name: list(dict.fromkeys(k for r in rows if isinstance(r, dict) for k in r))
+             for name, rows in spec.get("datasets", {}).items()}
+    usermeta = {**spec.get("usermeta", {}), COLUMN_ORDER: order}
+    return {**spec, "usermeta": usermeta}
+
+
 def chart_data(spec: dict) -> pd.DataFrame:
     """Exactly the rows the chart draws (all its inline datasets), with the chart's source line."""
     frames = []
+    order = spec.get("usermeta", {}).get(COLUMN_ORDER, {})
     for name, rows in sorted(spec.get("datasets", {}).items()):
         flat = [{**r.get("properties", {}), **{k: v for k, v in r.items() if k not in ("geometry", "properties",
                                                                                       "type")}}
                 if isinstance(r, dict) else {"value": r} for r in rows]
         frame = pd.DataFrame(flat)
+        known = [c for c in order.get(name, []) if c in frame.columns]
+        frame = frame[known + [c for c in frame.columns if c not in known]]
         frame.insert(0, "dataset", name)
         frames.append(frame)
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -90,15 +128,16 @@ def chart_png(spec: dict) -> bytes:
 
 
 class Figure:
-    """A chart as the notebook displays it: HTML for the site, PNG for the PDF, JSON spec for tests."""
+    """A chart as a notebook displays it: the Vega-Lite spec (JupyterLab, VS Code, and the site through
+    ``analysis.presentation.mime``), a PNG for the PDF, plain text for a terminal."""
 
     def __init__(self, chart: alt.TopLevelMixin):
         self.chart = chart
-        self.spec = chart.to_dict()
+        self.spec = with_column_order(chart.to_dict())
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        bundle = {
-            "text/html": chart_html(self.spec) + data_link(self.spec),
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
+        bundle: dict[str, object] = {
+            VEGALITE_MIME: notebook_spec(self.spec),
             "text/plain": f"<chart {chart_id(self.spec)}: {self.spec.get('title', {})}>",
         }
         # The PNG is what the PDF prints; an analyst's one-chapter run (HTML only) skips it: it is the slowest part.
