@@ -1,9 +1,42 @@
 """Every path of the project and every environment variable the build passes on, in one place."""
 
+import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-CODE = ROOT / "src" / "analysis"  # the package: its source is part of every chapter's cache key
+# The checkout a command works on: given by this variable, else the one the working folder is in, else the one
+# the package itself lies in (a kernel started outside the project). A copied checkout thus builds itself, not
+# the folder its editable install points to.
+ROOT_ENV = "WUCHANG_BOOK_ROOT"
+PROJECT_MARK = 'name = "wuchang-review-book"'
+
+
+def is_checkout(folder: Path) -> bool:
+    """A folder holding this project: its pyproject.toml names it and its data folder is there."""
+    pyproject = folder / "pyproject.toml"
+    return pyproject.is_file() and PROJECT_MARK in pyproject.read_text(encoding="utf-8") and (folder / "data").is_dir()
+
+
+def find_root(cwd: Path | None = None, environ: dict[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    if env.get(ROOT_ENV):
+        given = Path(env[ROOT_ENV]).resolve()
+        if not is_checkout(given):
+            raise RuntimeError(f"{ROOT_ENV}={given} is not a checkout of the book (no pyproject.toml naming "
+                               "wuchang-review-book beside a data/ folder)")
+        return given
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if is_checkout(folder):
+            return folder
+    here = Path(__file__).resolve().parents[2]
+    if is_checkout(here):
+        return here
+    raise RuntimeError(f"no checkout of the book in {start} or above, and the package is installed outside one "
+                       f"({here}): run from a clone of the repository or set {ROOT_ENV}")
+
+
+ROOT = find_root()
+CODE = Path(__file__).resolve().parent  # the package that runs: its source is part of every chapter's cache key
 CITATION_FILE = ROOT / "CITATION.cff"
 
 # data/: the report verbatim, the tables read from it, and outside data with their provenance
