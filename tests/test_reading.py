@@ -176,3 +176,19 @@ def test_the_glossary_refuses_a_misleading_rendering_in_the_books_prose(tmp_path
     problems = validate_glossary(path)
     assert any(p.line == 3 and p.column == "term" for p in problems)  # a term the report does not use
     assert any("renders 普惠 as 'subsidised'" in p.message for p in problems)  # the notebooks do say subsidised
+
+
+def test_the_reference_pages_hold_every_term_and_every_column() -> None:
+    from analysis.chapters import PAGES
+    from analysis.datasets.checks import read_glossary
+    from analysis.presentation.reference_pages import DATA_FILES, data_dictionary_markdown, glossary_markdown
+
+    glossary = glossary_markdown()
+    assert all(row["term"] in glossary for row in read_glossary())
+    for word in ("cumulative", "national", "estimate", "unofficial"):
+        assert f"| {word} |" in glossary
+    dictionary = data_dictionary_markdown()
+    for path, _, columns in DATA_FILES:
+        section = dictionary.split(f"## `{path}`")[1].split("## `")[0]
+        assert all(f"| `{c.name}` |" in section for c in columns), path
+    assert {"glossary", "data", "changelog"} <= set(PAGES)

@@ -34,6 +34,7 @@ from analysis.datasets.checks import contents_sentence
 from analysis.datasets.context_series import SERIES
 from analysis.datasets.indicators import load_indicators
 from analysis.paths import PDF_LINK_ENV, PDF_NAME, USERDICT
+from analysis.presentation.reference_pages import data_dictionary_markdown, glossary_markdown
 from analysis.presentation.rules import reading_rules
 from analysis.report.text import load_report
 
@@ -81,7 +82,8 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     config.myst_substitutions = {**(config.myst_substitutions or {}), "book_version": version,
                                  "data_fingerprint": fingerprint, "pdf_download": download,
                                  "book_contents": contents_sentence(),
-                                 "reading_rules": reading_rules(load_report(), load_indicators())}
+                                 "reading_rules": reading_rules(load_report(), load_indicators()),
+                                 "glossary_table": glossary_markdown(), "data_dictionary": data_dictionary_markdown()}
     config.html_search_language = "zh"
     config.html_search_options = {**(config.html_search_options or {}),
                                   "dict": str(search_dictionary(Path(app.doctreedir) / "search-dict.txt"))}
@@ -121,7 +123,8 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     version, fingerprint = app.config.version, app.config.myst_substitutions["data_fingerprint"]
     pdf = _pdf_target(app)
     href = context["pathto"](pdf, 1) if pdf and "pathto" in context else None
-    context["theme_extra_footer"] = footer_html(version, fingerprint, href)
+    changelog = context["pathto"]("changelog") if "pathto" in context else "changelog.html"
+    context["theme_extra_footer"] = footer_html(version, fingerprint, href, changelog)
     context["book_version"] = version
     context["data_fingerprint"] = fingerprint
 

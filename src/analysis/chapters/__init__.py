@@ -57,7 +57,7 @@ class Chapter:
 
 TOC_PARTS = ("Chapters", "Appendix")
 # Hand-written pages after the chapters, in book/ (without the .md suffix).
-PAGES: tuple[str, ...] = ("method", "cite")
+PAGES: tuple[str, ...] = ("method", "glossary", "data", "changelog", "cite")
 
 # Reading order. Chapters are added here and nowhere else; the table of contents is generated from it.
 CHAPTERS: tuple[Chapter, ...] = (

@@ -105,3 +105,11 @@ def validate_glossary(path: Path = GLOSSARY, report=None) -> list[Problem]:
                     problems.append(Problem(where, None, None, f"renders {row['term']} as {wrong!r}; the glossary "
                                             f"({name}, line {line}) reads it as {row['reads_as']!r}"))
     return problems
+
+
+def read_glossary(path: Path = GLOSSARY) -> list[dict[str, str]]:
+    """The glossary's rows, validated."""
+    problems = validate_glossary(path)
+    if problems:
+        raise DataError(problems)
+    return [row for _, row in read_csv_rows(path, GLOSSARY_COLUMNS)[0]]
