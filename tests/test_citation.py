@@ -302,3 +302,10 @@ def test_cite_page_and_chapter_line_are_filled_in(mini_html: Path) -> None:
     assert 'href="_static/wuchang-book.pdf"' in cite
     chapter = (mini_html / "chapters" / "01_regional_strength.html").read_text(encoding="utf-8")
     assert re.search(r"Cite this chapter:</strong>.*version 9\.9\.9-test, data fingerprint 0123456789ab", chapter)
+
+
+def test_the_citation_file_gives_the_release_date_of_this_version() -> None:
+    from analysis import __release_date__, __version__
+
+    cff = yaml.safe_load(CITATION_FILE.read_text(encoding="utf-8"))
+    assert str(cff["date-released"]) == __release_date__ and cff["version"] == __version__
