@@ -34,4 +34,4 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf _build book/chapters book/_toc.yml
+	rm -rf _build book/chapters

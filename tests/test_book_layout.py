@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
+BOOK_CONFIG = BOOK.parent / "_config.yml"
 
 
 def _ext():
@@ -32,7 +33,7 @@ def test_table_breaks_long_ids_and_addresses_only() -> None:
 
 
 def test_pdf_is_one_sided_with_sized_charts() -> None:
-    latex = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]["latex_elements"]
+    latex = yaml.safe_load(BOOK_CONFIG.read_text(encoding="utf-8"))["sphinx"]["config"]["latex_elements"]
     assert {"openany", "oneside"} <= set(latex["extraclassoptions"].split(","))
     assert r"\renewcommand*{\sphinxincludegraphics}" in latex["preamble"]
     assert "keepaspectratio" in latex["preamble"]

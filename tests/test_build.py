@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -211,3 +212,17 @@ def test_a_killed_build_leaves_no_lock_behind(tmp_path: Path, workers: bool) -> 
         with contextlib.suppress(ProcessLookupError):
             os.killpg(holder.pid, signal.SIGKILL)  # the orphaned worker
         holder.wait()
+
+
+def test_jupyter_book_before_the_chapters_are_executed_says_how_in_one_line(tmp_path) -> None:
+    import sys
+
+    from support.snapshot import copy_project, project_env
+
+    project = copy_project(tmp_path / "fresh")  # a checkout: book/chapters/ is not in it
+    result = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(project),
+                             "--path-output", str(tmp_path / "out")], cwd=project, env=project_env(project),
+                            capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    lines = [ln for ln in (result.stdout + result.stderr).splitlines() if "are not executed yet" in ln]
+    assert lines and "python -m analysis build" in lines[0], result.stdout[-2000:] + result.stderr[-2000:]

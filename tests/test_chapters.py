@@ -101,3 +101,10 @@ def test_the_parameters_cell_opens_with_the_mark_the_pdf_check_looks_for(chapter
     cells = json.loads(chapter.notebook.read_text(encoding="utf-8"))["cells"]
     params = [c for c in cells if "parameters" in c["metadata"].get("tags", [])]
     assert len(params) == 1 and "".join(params[0]["source"]).startswith(PARAMETERS_MARK)
+
+
+def test_the_committed_table_of_contents_is_the_one_the_chapter_list_writes() -> None:
+    from analysis.chapters import toc_yaml
+    from analysis.paths import BOOK_TOC
+
+    assert BOOK_TOC.read_text(encoding="utf-8") == toc_yaml(), "run `python -m analysis build` and commit _toc.yml"

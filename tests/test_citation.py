@@ -21,7 +21,7 @@ from analysis import __version__
 from analysis.build.citation import BOOK_KEY, ChapterCitation, book_bibtex, cite_chapter
 from analysis.build.version import build_env, current, data_fingerprint, footer_html
 from analysis.datasets.bibliography import entry_bibtex, fields, source_key
-from analysis.paths import BIBLIOGRAPHY, BOOK, CITATION_FILE, DATA, FINGERPRINT_ENV, VERSION_ENV
+from analysis.paths import BIBLIOGRAPHY, BOOK, BOOK_CONFIG, CITATION_FILE, DATA, FINGERPRINT_ENV, VERSION_ENV
 
 # --- CITATION.cff -----------------------------------------------------------------------------------------
 # The rules of the Citation File Format 1.2.0 schema (citation-file-format/schema.json) that apply to the
@@ -116,7 +116,7 @@ def test_the_cff_check_rejects_broken_files(breakage) -> None:
 
 def test_citation_cff_agrees_with_the_package_and_the_book() -> None:
     data = cff()
-    config = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load(BOOK_CONFIG.read_text(encoding="utf-8"))
     assert str(data["version"]) == __version__
     assert str(data["preferred-citation"]["version"]) == __version__
     assert data["title"] == config["title"] == data["preferred-citation"]["title"]
@@ -246,8 +246,9 @@ def _mini_book(tmp_path: Path) -> Path:
     shutil.copytree(BOOK / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     (book / "_static").mkdir(parents=True)
     shutil.copy(BOOK / "_static" / "book.css", book / "_static" / "book.css")
-    for name in ("_config.yml", "references.bib", "cite.md"):
+    for name in ("references.bib", "cite.md"):
         shutil.copy(BOOK / name, book / name)
+    shutil.copy(BOOK_CONFIG, proj / "_config.yml")
     shutil.copytree(_data(tmp_path), proj / "data")
     (book / "intro.md").write_text("# Mini book\n\nThe report {cite:p}`wuchang2023review`.\n\n## 区域实力持续巩固\n\n"
                                    "Version {{ book_version }}.\n", encoding="utf-8")
@@ -261,19 +262,19 @@ def _mini_book(tmp_path: Path) -> Path:
     nb.cells.append(cell)
     (book / "chapters").mkdir()
     nbformat.write(nb, book / "chapters" / "01_regional_strength.ipynb")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nparts:\n  - caption: Chapters\n    chapters:\n"
-                                   "      - file: chapters/01_regional_strength\n      - file: cite\n",
+    (proj / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: Chapters\n    chapters:\n"
+                                   "      - file: book/chapters/01_regional_strength\n      - file: book/cite\n",
                                    encoding="utf-8")
-    return book
+    return proj
 
 
 @pytest.fixture(scope="module")
 def mini_html(tmp_path_factory) -> Path:
-    book = _mini_book(tmp_path_factory.mktemp("cite"))
-    (book / "_static" / "wuchang-book.pdf").write_bytes(b"%PDF-1.4\n")  # the build puts the real one here
-    out = book.parent / "out"
+    proj = _mini_book(tmp_path_factory.mktemp("cite"))
+    (proj / "book" / "_static" / "wuchang-book.pdf").write_bytes(b"%PDF-1.4\n")  # the build puts the real one here
+    out = proj.parent / "out"
     env = {**os.environ, VERSION_ENV: "9.9.9-test", FINGERPRINT_ENV: "0123456789ab", "NO_COLOR": "1"}
-    proc = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(book), "--path-output",
+    proc = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(proj), "--path-output",
                            str(out), "--builder", "html", "-W", "-n", "--keep-going"],
                           capture_output=True, text=True, env=env, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -294,13 +295,13 @@ def test_every_html_page_shows_version_fingerprint_and_pdf_link(mini_html: Path)
 
 
 def test_cite_page_and_chapter_line_are_filled_in(mini_html: Path) -> None:
-    cite = (mini_html / "cite.html").read_text(encoding="utf-8")
+    cite = (mini_html / "book" / "cite.html").read_text(encoding="utf-8")
     assert "Version 9.9.9-test" in cite and "Data fingerprint 0123456789ab" in cite  # the book's BibTeX
     assert "wuchang2023review" in cite
     assert "{{ book_version" not in cite and "{{ data_fingerprint" not in cite and "{{ pdf_download" not in cite
     assert len(re.findall(r'class="citation', cite)) >= len(fields())  # the whole bibliography
     assert 'href="_static/wuchang-book.pdf"' in cite
-    chapter = (mini_html / "chapters" / "01_regional_strength.html").read_text(encoding="utf-8")
+    chapter = (mini_html / "book" / "chapters" / "01_regional_strength.html").read_text(encoding="utf-8")
     assert re.search(r"Cite this chapter:</strong>.*version 9\.9\.9-test, data fingerprint 0123456789ab", chapter)
 
 

@@ -12,12 +12,14 @@ import io
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 import vl_convert as vlc
-from support.snapshot import copy_project, run_cli
+from support.snapshot import copy_project, project_env, run_cli
 
 from analysis.chapters import CHAPTERS
 from analysis.paths import ROOT
@@ -59,7 +61,7 @@ def test_cold_build_publishes_every_chapter(project: Path) -> None:
     html = project / "_build" / "html"
     assert (html / "index.html").exists()
     for chapter in CHAPTERS:
-        assert (html / "chapters" / f"{chapter.slug}.html").exists(), chapter.slug
+        assert (html / "book" / "chapters" / f"{chapter.slug}.html").exists(), chapter.slug
     rep = report(project)
     assert rep["status"] == "ok" and rep["seconds"] > 0
     assert {c["name"] for c in rep["chapters"]} == {c.slug for c in CHAPTERS}
@@ -108,7 +110,7 @@ def test_site_loads_nothing_from_other_hosts_and_every_chart_draws(project: Path
                    if "_static" not in p.parts and "http-equiv=\"Refresh\"" not in p.read_text(encoding="utf-8"))
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
-    chapter_pages = {f"chapters/{c.slug}.html" for c in CHAPTERS if c.toc_part == "Chapters"}
+    chapter_pages = {f"book/chapters/{c.slug}.html" for c in CHAPTERS if c.toc_part == "Chapters"}
     with serve(html) as base, browser() as b:
         for page in pages:
             shot = SCREENSHOTS / (page.replace("/", "_").removesuffix(".html") + ".png")
@@ -224,3 +226,16 @@ def test_bad_data_stops_the_build_before_any_chapter_and_keeps_the_book(project:
     assert "data/indicators.csv:2: column 'value'" in result.stderr, result.stderr
     assert "executed" not in result.stdout
     assert index.read_bytes() == before
+
+
+def test_plain_jupyter_book_build_renders_the_same_site(project: Path, tmp_path: Path) -> None:
+    """`jupyter-book build .` at the top of an executed project builds the site the runner published."""
+    result = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(project),
+                             "--path-output", str(tmp_path), "--builder", "html", "-W", "-n"],
+                            cwd=project, env=project_env(project), capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    ours, plain = project / "_build" / "html", tmp_path / "_build" / "html"
+    files = sorted(p.relative_to(ours) for p in ours.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file() and p.name != ".buildinfo")
+    differing = [str(f) for f in files if (ours / f).read_bytes() != (plain / f).read_bytes()]
+    assert differing == [], f"{len(differing)} files differ, e.g. {differing[:5]}"

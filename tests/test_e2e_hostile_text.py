@@ -37,8 +37,8 @@ def hostile_site(tmp_path_factory) -> Path:
     return proj / "_build" / "html"
 
 
-@pytest.mark.parametrize("page", ["chapters/00_at_a_glance.html", "chapters/01_regional_strength.html",
-                                  "chapters/06_estimates.html"])
+@pytest.mark.parametrize("page", ["book/chapters/00_at_a_glance.html", "book/chapters/01_regional_strength.html",
+                                  "book/chapters/06_estimates.html"])
 def test_planted_markup_is_shown_as_text_and_never_runs(hostile_site: Path, page: str) -> None:
     from playwright.sync_api import sync_playwright
     from support.browser import CHROMIUM, CHROMIUM_ARGS, serve
@@ -67,7 +67,7 @@ def test_planted_markup_appears_literally_where_the_data_is_shown(hostile_site: 
         tab = browser.new_page()
         for page, what in (("01_regional_strength", "the indicator's English name"),
                            ("06_estimates", "the context-data note")):
-            tab.goto(f"{base}/chapters/{page}.html", wait_until="load")
+            tab.goto(f"{base}/book/chapters/{page}.html", wait_until="load")
             text = tab.inner_text("body")
             assert all(p in text for p in PAYLOADS), f"{what} is not shown as text on {page}"
         browser.close()

@@ -25,7 +25,7 @@ from analysis.build.pdf import (
     pdf_text,
     render_pdf,
 )
-from analysis.paths import BOOK, BOOK_CHAPTERS, BUILD, FINGERPRINT_ENV, PDF_NAME, VERSION_ENV
+from analysis.paths import BOOK, BOOK_CHAPTERS, BOOK_CONFIG, BUILD, FINGERPRINT_ENV, PDF_NAME, VERSION_ENV
 from analysis.presentation.charts import source_line
 from analysis.presentation.display import show
 from analysis.presentation.markdown import CAPACITY, PADDING, _width, column_widths, table_markdown
@@ -89,8 +89,9 @@ def _mini_book(root: Path, intro_extra: str = "") -> Path:
     shutil.copytree(BOOK / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     (book / "_static").mkdir(parents=True)
     shutil.copy(BOOK / "_static" / "book.css", book / "_static" / "book.css")
-    for name in ("_config.yml", "references.bib", "cite.md"):
+    for name in ("references.bib", "cite.md"):
         shutil.copy(BOOK / name, book / name)
+    shutil.copy(BOOK_CONFIG, root / "_config.yml")
     (root / "data").mkdir()
     (root / "data" / "x.csv").write_text("a\n1\n", encoding="utf-8")
     (book / "intro.md").write_text("# Mini\n\nThe report {cite:p}`wuchang2023review`.\n\n## How to read\n\nText.\n"
@@ -119,10 +120,10 @@ def _mini_book(root: Path, intro_extra: str = "") -> Path:
     nb.cells.append(output_cell({"text/markdown": line._repr_markdown_(), "text/plain": repr(line)}))
     (book / "chapters").mkdir()
     nbformat.write(nb, book / "chapters" / "01_regional_strength.ipynb")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nparts:\n  - caption: Chapters\n    chapters:\n"
-                                   "      - file: chapters/01_regional_strength\n  - caption: Appendix\n"
-                                   "    chapters:\n      - file: cite\n", encoding="utf-8")
-    return book
+    (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: Chapters\n    chapters:\n"
+                                   "      - file: book/chapters/01_regional_strength\n  - caption: Appendix\n"
+                                   "    chapters:\n      - file: book/cite\n", encoding="utf-8")
+    return root
 
 
 @pytest.fixture(scope="module")
@@ -178,9 +179,9 @@ def test_a_character_without_a_glyph_fails_the_build(tmp_path: Path) -> None:
 
 
 def test_a_missing_toc_is_named(tmp_path: Path) -> None:
-    (tmp_path / "book").mkdir()
+    (tmp_path / "proj").mkdir()
     with pytest.raises(PdfFailed, match="no table of contents"):
-        render_pdf(tmp_path / "book", tmp_path / "work", tmp_path / "pdf.log")
+        render_pdf(tmp_path / "proj", tmp_path / "work", tmp_path / "pdf.log")
 
 
 # --- the book's own PDF, when the build has made one -------------------------------------------------------------

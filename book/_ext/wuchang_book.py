@@ -25,6 +25,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
 
 from analysis.build import citation
@@ -72,8 +73,8 @@ def title_page(subtitle: str, version: str, fingerprint: str) -> str:
 
 
 def _config_inited(app: Sphinx, config: Config) -> None:
-    data_dir = Path(app.srcdir).parent / "data"
-    version, fingerprint = current(data_dir)
+    _chapters_executed(app)
+    version, fingerprint = current(Path(app.srcdir) / "data")
     config.version = version
     config.release = version
     pdf = _pdf_target(app)
@@ -109,11 +110,25 @@ def search_dictionary(path: Path) -> Path:
     return path
 
 
+def _chapters_executed(app: Sphinx) -> None:
+    """Jupyter Book only renders: when a chapter of the table of contents is not executed yet (the runner writes
+    them into book/chapters/), stop with one line saying how to execute them."""
+    toc = Path(app.srcdir) / "_toc.yml"
+    if not toc.exists():
+        return
+    files = re.findall(r"^\s*(?:-\s*)?(?:file|root):\s*(\S+)", toc.read_text(encoding="utf-8"), re.MULTILINE)
+    missing = [f for f in files if "/chapters/" in f and not (Path(app.srcdir) / f"{f}.ipynb").exists()]
+    if missing:
+        raise ConfigError(f"{len(missing)} chapters of _toc.yml are not executed yet ({missing[0]}.ipynb is missing): "
+                          "run `make book` or `python -m analysis build` first, which executes and renders them; "
+                          "`jupyter-book build .` then renders the same site again")
+
+
 def _pdf_target(app: Sphinx) -> str | None:
     given = os.environ.get(PDF_LINK_ENV)
     if given:
         return given
-    if (Path(app.srcdir) / "_static" / PDF_NAME).exists():
+    if (Path(app.srcdir) / "book" / "_static" / PDF_NAME).exists():
         return f"_static/{PDF_NAME}"
     return None
 

@@ -38,6 +38,7 @@ def find_root(cwd: Path | None = None, environ: dict[str, str] | None = None) ->
 ROOT = find_root()
 CODE = Path(__file__).resolve().parent  # the package that runs: its source is part of every chapter's cache key
 CITATION_FILE = ROOT / "CITATION.cff"
+CHANGELOG = ROOT / "CHANGELOG.md"  # kept by hand; the book's changelog page includes it
 
 # data/: the report verbatim, the tables read from it, and outside data with their provenance
 DATA = ROOT / "data"
@@ -61,7 +62,8 @@ NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "book"
 BOOK_CHAPTERS = BOOK / "chapters"  # executed chapters, generated
 BOOK_STATIC = BOOK / "_static"
-BOOK_TOC = BOOK / "_toc.yml"  # generated from analysis.chapters.CHAPTERS
+BOOK_CONFIG = ROOT / "_config.yml"  # Jupyter Book's configuration, at the top: `jupyter-book build .` works
+BOOK_TOC = ROOT / "_toc.yml"  # from analysis.chapters.CHAPTERS; committed, and a test keeps it equal
 BIBLIOGRAPHY = BOOK / "references.bib"
 DATA_ARCHIVE = BOOK_STATIC / "wuchang-book-data.zip"  # all of data/; the intro page links to it
 VEGA_BUNDLE = BOOK_STATIC / "vega-offline.js"

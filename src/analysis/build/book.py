@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from analysis import chapters as chapter_list
-from analysis.build.cache import check_data_once
+from analysis.build.cache import check_data_once, code_hash
 from analysis.build.execute import ChapterFailed, ChapterResult, run_chapter, say
 from analysis.build.pdf import ANSI, PdfFailed, check_book_pdf, render_pdf
 from analysis.build.version import build_env, source_date_epoch
@@ -36,11 +36,13 @@ from analysis.errors import BookError
 from analysis.paths import (
     BOOK,
     BOOK_CHAPTERS,
+    BOOK_CONFIG,
     BOOK_STATIC,
     BOOK_TOC,
     BUILD,
     BUILD_LOCK,
     BUILD_REPORT,
+    CHANGELOG,
     DATA,
     DATA_ARCHIVE,
     HTML,
@@ -104,7 +106,7 @@ def render_html(log: Path) -> Path:
     """Jupyter Book (execution off, warnings as errors) into the staging folder; returns the HTML folder."""
     if STAGING.exists():
         shutil.rmtree(STAGING)
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(BOOK), "--path-output", str(STAGING),
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--path-output", str(STAGING),
            "--builder", "html", "-W", "-n", "--keep-going"]
     env = {**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": source_date_epoch()}
     with open(log, "w", encoding="utf-8") as fh:
@@ -241,7 +243,7 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int) -> d
     if pdf:
         say(quiet, f"rendering PDF … (elapsed {time.perf_counter() - t0:.0f}s)")
         try:
-            pdf_path = render_pdf(BOOK, PDF_WORK, PDF_LOG)
+            pdf_path = render_pdf(ROOT, PDF_WORK, PDF_LOG)
         except PdfFailed as err:
             raise fail(err) from None
         problems = check_book_pdf(pdf_path)
@@ -250,12 +252,17 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int) -> d
         os.environ[PDF_LINK_ENV] = f"_static/{PDF_NAME}"  # footers and the cite page link it
     if html:
         say(quiet, f"rendering HTML … (elapsed {time.perf_counter() - t0:.0f}s)")
+        # The site carries the PDF of this build in its _static (from book/_static, so that a plain
+        # `jupyter-book build .` links it too), or none.
+        site_pdf = BOOK_STATIC / PDF_NAME
+        if pdf_path:
+            shutil.copyfile(pdf_path, site_pdf)
+        else:
+            site_pdf.unlink(missing_ok=True)
         try:
             staged = render_html(HTML_LOG)
         except RenderFailed as err:
             raise fail(err) from None
-        if pdf_path:
-            shutil.copyfile(pdf_path, staged / "_static" / PDF_NAME)
         publish(staged)
         done["html"] = key
         say(quiet, f"published {relative(HTML)}")
@@ -276,11 +283,16 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int) -> d
 
 
 def render_key() -> str:
-    """A hash of everything Jupyter Book renders from: every file under book/ (executed chapters included)
-    and the stamp shown on the pages. Equal keys mean an identical site, so rendering is skipped."""
+    """A hash of everything Jupyter Book renders from: every file under book/ (executed chapters included),
+    the configuration, the table of contents and the changelog, the package's code (pages generated from the
+    data by it: method, glossary, data dictionary) and the stamp shown on the pages (version, data
+    fingerprint). Equal keys mean an identical site, so rendering is skipped."""
     h = hashlib.sha256()
-    for path in sorted(p for p in BOOK.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        h.update(path.relative_to(BOOK).as_posix().encode() + b"\0" + path.read_bytes())
+    files = [p for p in BOOK.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+             and p != BOOK_STATIC / PDF_NAME]  # the PDF is an output of the same build
+    for path in sorted([*files, BOOK_CONFIG, BOOK_TOC, CHANGELOG]):
+        h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update(code_hash().encode())
     stamp = {k: os.environ.get(k, "") for k in sorted(build_env())}
     h.update(json.dumps(stamp, sort_keys=True).encode())
     return h.hexdigest()

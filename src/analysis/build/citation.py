@@ -76,7 +76,7 @@ class ChapterCitation:
     @property
     def page(self) -> str:
         """The chapter's stable address inside the book: its page is named after its slug."""
-        return f"chapters/{self.slug}.html"
+        return f"book/chapters/{self.slug}.html"
 
     def _repr_markdown_(self) -> str:
         e = escape

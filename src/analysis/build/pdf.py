@@ -84,11 +84,12 @@ def _missing_characters(tex_log: Path) -> list[str]:
 
 
 def render_pdf(book_dir: Path, work_dir: Path, log: Path) -> Path:
-    """Build the PDF of the executed book in ``book_dir`` under ``work_dir``; return the PDF's path.
+    """Build the PDF of the executed book whose ``_config.yml`` and ``_toc.yml`` are in ``book_dir`` (the
+    project's top folder) under ``work_dir``; return the PDF's path.
 
     ``log`` receives Jupyter Book's and LaTeX's output. Raises PdfFailed naming the problem.
     The environment's BOOK_VERSION and DATA_FINGERPRINT (analysis.build.version) are used when set, else
-    computed from the package and ``book_dir/../data``.
+    computed from the package and ``book_dir/data``.
     """
     book_dir, work_dir, log = Path(book_dir).resolve(), Path(work_dir).resolve(), Path(log).resolve()
     missing = [t for t in TOOLS if shutil.which(t) is None]
@@ -106,14 +107,14 @@ def render_pdf(book_dir: Path, work_dir: Path, log: Path) -> Path:
 
     stamp = {k: v for k, v in os.environ.items() if k in (VERSION_ENV, FINGERPRINT_ENV) and v}
     if len(stamp) < 2:
-        stamp = {**build_env(book_dir.parent / "data"), **stamp}
+        stamp = {**build_env(book_dir / "data"), **stamp}
     env = {**os.environ, **stamp, **_font_metrics_env(work_dir), "NO_COLOR": "1", "LATEXOPTS": LATEXOPTS,
            "SOURCE_DATE_EPOCH": source_date_epoch()}
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(book_dir), "--path-output", str(work_dir),
            "--builder", "pdflatex", "-W", "-n", "--keep-going"]
     start = time.perf_counter()
     with open(log, "w", encoding="utf-8") as fh:
-        proc = subprocess.run(cmd, cwd=book_dir.parent, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        proc = subprocess.run(cmd, cwd=book_dir, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                               env=env, check=False)
         fh.write(f"\n[analysis.build.pdf] jupyter-book exited with {proc.returncode} after "
                  f"{time.perf_counter() - start:.1f}s\n")

@@ -209,17 +209,18 @@ def get(slug: str) -> Chapter:
 
 
 def toc_yaml() -> str:
-    """book/_toc.yml: the chapters in reading order under their parts, the hand-written pages last."""
-    lines = ["# Generated from src/analysis/chapters/__init__.py by the build; do not edit.", "format: jb-book",
-             "root: intro", "parts:"]
+    """_toc.yml: the chapters in reading order under their parts, the hand-written pages last (pages under
+    book/, where the runner writes the executed chapters)."""
+    lines = ["# Written from src/analysis/chapters/__init__.py by the build (a test keeps the committed file equal);",
+             "# add chapters there, not here.", "format: jb-book", "root: book/intro", "parts:"]
     for part in TOC_PARTS:
         members = [c for c in CHAPTERS if c.toc_part == part]
         pages = list(PAGES) if part == TOC_PARTS[-1] else []
         if not members and not pages:
             continue
         lines += [f"  - caption: {part}", "    chapters:"]
-        lines += [f"      - file: chapters/{c.slug}" for c in members]
-        lines += [f"      - file: {p}" for p in pages]
+        lines += [f"      - file: book/chapters/{c.slug}" for c in members]
+        lines += [f"      - file: book/{p}" for p in pages]
     return "\n".join(lines) + "\n"
 
 
