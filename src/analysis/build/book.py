@@ -20,7 +20,6 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +57,7 @@ from analysis.paths import (
     VEGA_BUNDLE,
     relative,
 )
-from analysis.presentation.display import bundle_js
+from analysis.presentation.display import write_bundle
 
 
 class RenderFailed(BookError):
@@ -67,14 +66,7 @@ class RenderFailed(BookError):
 
 def write_static() -> None:
     """Generated site files: the offline chart bundle and the table of contents."""
-    BOOK_STATIC.mkdir(parents=True, exist_ok=True)
-    bundle = VEGA_BUNDLE
-    stamp = f"/* vega, vega-lite, vega-embed from vl-convert-python {version('vl-convert-python')} */\n"
-    with contextlib.suppress(OSError):
-        if bundle.open(encoding="utf-8").readline() == stamp:
-            stamp = ""  # up to date: generating the 900 kB bundle is the slow part of a no-op build
-    if stamp:
-        bundle.write_text(stamp + bundle_js(), encoding="utf-8")
+    write_bundle(VEGA_BUNDLE)
     write_data_archive(DATA_ARCHIVE)
     _write_if_changed(BOOK_TOC, chapter_list.toc_yaml())
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import ast
 import html
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
 from markdown_it import MarkdownIt
 
-from analysis.presentation.display import VEGALITE_MIME, book_spec, bundle_js, site_html
+from analysis.paths import VEGA_BUNDLE
+from analysis.presentation.display import VEGALITE_MIME, book_spec, site_html, write_bundle
 
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`:]+)(?::([^`]*))?`")
 CSS = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;max-width:60rem;margin:2rem auto;
@@ -84,7 +86,7 @@ def write_standalone(executed: Path, target: Path) -> Path:
                 parts.append(f"<pre><code>{html.escape(cell.source)}</code></pre>")
             parts.extend(_output_html(o, md) for o in cell.get("outputs", []))
     target.parent.mkdir(parents=True, exist_ok=True)
-    (target.parent / "vega-offline.js").write_text(bundle_js(), encoding="utf-8")
+    shutil.copyfile(write_bundle(VEGA_BUNDLE), target.parent / "vega-offline.js")  # the site's, when fresh
     title = html.escape(executed.stem)
     target.write_text(
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'

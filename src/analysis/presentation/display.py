@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import os
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -153,3 +154,18 @@ def show(chart: alt.TopLevelMixin) -> Figure:
 def bundle_js() -> str:
     """The site-wide script: vega, vega-lite and vega-embed, wrapped so their globals do not leak."""
     return "(function () {\n" + vlc.javascript_bundle() + "\n})();\n"
+
+
+def write_bundle(target: Path) -> Path:
+    """The offline chart bundle at ``target``, generated only when missing or made by another vl-convert:
+    generating it takes seconds, and every build and every `run` needs it."""
+    import contextlib
+    from importlib.metadata import version
+
+    stamp = f"/* vega, vega-lite, vega-embed from vl-convert-python {version('vl-convert-python')} */\n"
+    with contextlib.suppress(OSError), target.open(encoding="utf-8") as fh:
+        if fh.readline() == stamp:
+            return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(stamp + bundle_js(), encoding="utf-8")
+    return target
