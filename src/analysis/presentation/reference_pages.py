@@ -37,19 +37,24 @@ DATA_FILES: tuple[tuple[str, str, tuple[Column, ...]], ...] = (
 )
 
 
+# Column widths for the PDF (HTML tables size themselves): a name, a meaning, a short list.
+PRINT_COLUMNS_3 = "```{tabularcolumns} |p{0.22\\linewidth}|p{0.48\\linewidth}|p{0.22\\linewidth}|\n```"
+PRINT_COLUMNS_2 = "```{tabularcolumns} |p{0.22\\linewidth}|p{0.72\\linewidth}|\n```"
+
+
 def _row(*cells: str) -> str:
     return "| " + " | ".join(escape(c).replace("\n", " ") for c in cells) + " |"
 
 
 def glossary_markdown() -> str:
     """The report's terms (data/glossary.csv), then the book's own words: scopes, areas, statuses, grades."""
-    lines = ["## The report's terms", "", "| term 术语 | the book says | what a Chinese reader means |",
-             "|---|---|---|"]
+    lines = ["## The report's terms", "", PRINT_COLUMNS_3, "",
+             "| term 术语 | the book says | what a Chinese reader means |", "|---|---|---|"]
     lines += [_row(t["term"], t["reads_as"], t["meaning"]) for t in read_glossary()]
     for title, meanings in (("What a number measures (scope)", SCOPE_MEANING), ("Whose it is (area)", AREA_MEANING),
                             ("How final it is (status)", STATUS_MEANING),
                             ("How authoritative its page is (grade)", GRADE_MEANING)):
-        lines += ["", f"## {title}", "", "| word | meaning |", "|---|---|"]
+        lines += ["", f"## {title}", "", PRINT_COLUMNS_2, "", "| word | meaning |", "|---|---|"]
         lines += [_row(k, v) for k, v in meanings.items()]
     return "\n".join(lines)
 
@@ -58,7 +63,7 @@ def data_dictionary_markdown() -> str:
     """Every column of every data file: its meaning and, where the check restricts it, its allowed values."""
     lines: list[str] = []
     for path, what, columns in DATA_FILES:
-        lines += [f"## `{path}`", "", f"{what[0].upper()}{what[1:]}.", "",
+        lines += [f"## `{path}`", "", f"{what[0].upper()}{what[1:]}.", "", PRINT_COLUMNS_3, "",
                   "| column | meaning | allowed values |", "|---|---|---|"]
         for c in columns:
             allowed = ", ".join(f"`{a}`" for a in c.allowed) if c.allowed else ("may be empty" if c.optional else "")
