@@ -69,7 +69,7 @@ def test_chart_ids_are_deterministic():
 
 
 def test_figure_mimebundle_holds_the_vegalite_spec_and_a_valid_png():
-    figure = display.show(hostile_chart())
+    figure = display.show("test-hostile", hostile_chart())
     bundle = figure._repr_mimebundle_()
     # no text/html: JupyterLab would prefer it to the spec it can draw offline
     assert set(bundle) == {display.VEGALITE_MIME, "image/png", "text/plain"}
@@ -158,7 +158,7 @@ def test_the_html_builder_turns_the_spec_into_the_sites_chart_and_the_pdf_declin
 
     from analysis.presentation.mime import ChartMimePlugin
 
-    figure = display.show(hostile_chart())
+    figure = display.show("test-hostile", hostile_chart())
     carried = figure._repr_mimebundle_()[display.VEGALITE_MIME]
     data = SimpleNamespace(mime_type=display.VEGALITE_MIME, content=carried)
     [node] = ChartMimePlugin.handle_mime(None, data, inline=False)
@@ -166,3 +166,32 @@ def test_the_html_builder_turns_the_spec_into_the_sites_chart_and_the_pdf_declin
     assert 'class="wc-data"' in node.astext()  # the CSV download travels with the chart
     assert ChartMimePlugin.handle_mime(None, SimpleNamespace(mime_type="text/html", content=""), False) is None
     assert ("latex", display.VEGALITE_MIME, None) in ChartMimePlugin.mime_priority_overrides
+
+
+def test_a_named_figure_keeps_its_anchor_csv_and_cite_line_when_its_data_change():
+    a = display.show("test-hostile", hostile_chart())
+    b = display.show("test-hostile", hostile_chart([*HOSTILE[:-1], "changed"]))
+    assert display.chart_id(a.spec) == display.chart_id(b.spec) == "fig-test-hostile"
+    page = display.site_html(a.spec)
+    assert 'download="test-hostile.csv"' in page and 'class="wc-cite"' in page and 'href="#fig-test-hostile"' in page
+    assert 'aria-label="' in page and 'aria-label="chart"' not in page  # the title is the accessible name
+    assert "export: {svg: true, png: true}" in page  # the picture can be saved, offline
+    with pytest.raises(ValueError, match="lower-case words"):
+        display.show("Not A Name", hostile_chart())
+
+
+def test_every_figure_of_the_book_has_a_unique_name_of_its_chapter():
+    from analysis.chapters import CHAPTERS
+
+    seen: dict[str, str] = {}
+    for chapter in CHAPTERS:
+        code = "".join("".join(c["source"]) for c in json.loads(chapter.notebook.read_text(encoding="utf-8"))["cells"]
+                       if c["cell_type"] == "code")
+        calls = re.findall(r"(?<![\w.])show\(([^,]*),", code)
+        prefix = chapter.slug.split("_", 1)[1].replace("_", "-") + "-"
+        for call in calls:
+            name = call.strip().strip('"')
+            assert call.strip().startswith('"') and name.startswith(prefix), f"{chapter.slug}: show({call}, …)"
+            assert name not in seen, f"{name} is used by {seen[name]} and {chapter.slug}"
+            seen[name] = chapter.slug
+    assert len(seen) >= 40

@@ -109,7 +109,8 @@ def _mini_book(root: Path, intro_extra: str = "") -> Path:
         return cell
 
     for title in CHART_TITLES:
-        nb.cells.append(output_cell(show(_chart(title))._repr_mimebundle_()))
+        name = f"regional-strength-{title.lower().replace(' ', '-')}"
+        nb.cells.append(output_cell(show(name, _chart(title))._repr_mimebundle_()))
     frame = pd.DataFrame({"指标 indicator": ["地区生产总值\nGDP (gross regional product)"] * 40,
                           "quote 原文": ["“生产总值突破1900亿元”"] * 40, "special": ["50%_#&$"] * 40,
                           "id": ["main_indicators_rank_central_districts_2023"] * 40})

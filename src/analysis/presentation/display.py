@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import os
+import re
 from pathlib import Path
 
 import altair as alt
@@ -37,13 +39,42 @@ def book_spec(carried: dict) -> dict:
 
 
 def site_html(spec: dict) -> str:
-    """What the site shows for a chart: its container and drawing script, then its data download."""
-    return chart_html(spec) + data_link(spec)
+    """What the site shows for a chart: its container and drawing script, its data download and, for a named
+    figure, the line to cite it by."""
+    return chart_html(spec) + data_link(spec) + cite_line(spec)
+
+
+def cite_line(spec: dict) -> str:
+    """"Cite this figure": its title, its stable name and the book's version."""
+    from analysis import __version__
+
+    name = spec.get("usermeta", {}).get(FIGURE_NAME)
+    if not name:
+        return ""
+    return (f'<p class="wc-cite">Cite this figure: “{html.escape(chart_title(spec))}” (figure '
+            f'<a href="#{chart_id(spec)}">{html.escape(name)}</a>), in <em>Wuchang 2023, traced</em>, version '
+            f"{html.escape(__version__)}.</p>")
+
+
+FIGURE_NAME = "figure"  # usermeta key: the figure's stable name, "<chapter>-<name>"
+FIGURE_NAME_FORM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def chart_id(spec: dict) -> str:
+    """The chart's anchor and file name: ``fig-<stable name>`` for a named figure (unchanged when the data
+    change), else a content hash."""
+    name = spec.get("usermeta", {}).get(FIGURE_NAME)
+    if name:
+        return f"fig-{name}"
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
     return f"wc-chart-{digest}"
+
+
+def chart_title(spec: dict) -> str:
+    """The chart's title text, its accessible name (a composed chart may title only its panels)."""
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text or "chart")
 
 
 def _script_json(spec: dict) -> str:
@@ -53,16 +84,19 @@ def _script_json(spec: dict) -> str:
 
 
 def chart_html(spec: dict) -> str:
-    """A container and the call that draws the chart with the site-wide bundle (``_static/vega-offline.js``)."""
+    """A container and the call that draws the chart with the site-wide bundle (``_static/vega-offline.js``);
+    its menu saves the picture as SVG or PNG, offline."""
     cid = chart_id(spec)
+    label = html.escape(chart_title(spec), quote=True)
     return (
-        f'<div id="{cid}" class="wc-chart" role="img" aria-label="chart"></div>\n'
+        f'<div id="{cid}" class="wc-chart" role="img" aria-label="{label}"></div>\n'
         '<script type="text/javascript">\n(function () {\n'
         f'  var id = "{cid}", spec = {_script_json(spec)};\n'
         "  function draw() {\n"
         "    var el = document.getElementById(id);\n"
         '    if (!window.vegaEmbed) { el.textContent = "Chart library missing: _static/vega-offline.js"; return; }\n'
-        '    vegaEmbed(el, spec, {actions: false, renderer: "svg"}).catch(function (e) {\n'
+        "    var actions = {export: {svg: true, png: true}, source: false, compiled: false, editor: false};\n"
+        '    vegaEmbed(el, spec, {actions: actions, renderer: "svg", downloadFileName: id}).catch(function (e) {\n'
         '      el.textContent = "Chart failed to draw: " + e;\n    });\n  }\n'
         '  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); }\n'
         "  else { draw(); }\n})();\n</script>"
@@ -119,7 +153,7 @@ def data_link(spec: dict) -> str:
     """A download of the chart's data as UTF-8 CSV, embedded in the page (no separate file to go stale)."""
     csv_bytes = chart_data(spec).to_csv(index=False, lineterminator="\n").encode("utf-8")
     payload = base64.b64encode(csv_bytes).decode("ascii")
-    name = f"{chart_id(spec)}.csv"
+    name = f"{chart_id(spec).removeprefix('fig-')}.csv"
     return (f'<p class="wc-data"><a download="{name}" href="data:text/csv;charset=utf-8;base64,{payload}">'
             f"Download the data of this chart (CSV, {len(csv_bytes):,} bytes)</a></p>")
 
@@ -130,11 +164,18 @@ def chart_png(spec: dict) -> bytes:
 
 class Figure:
     """A chart as a notebook displays it: the Vega-Lite spec (JupyterLab, VS Code, and the site through
-    ``analysis.presentation.mime``), a PNG for the PDF, plain text for a terminal."""
+    ``analysis.presentation.mime``), a PNG for the PDF, plain text for a terminal. ``name`` is the figure's
+    stable name, "<chapter>-<what it shows>": its anchor, its CSV and its pictures are named after it."""
 
-    def __init__(self, chart: alt.TopLevelMixin):
+    def __init__(self, chart: alt.TopLevelMixin, name: str = ""):
+        if name and not FIGURE_NAME_FORM.fullmatch(name):
+            raise ValueError(f"figure name {name!r}: expected lower-case words joined by '-', e.g. "
+                             "'regional-strength-money-flows'")
         self.chart = chart
-        self.spec = with_column_order(chart.to_dict())
+        spec = with_column_order(chart.to_dict())
+        if name:
+            spec["usermeta"] = {**spec["usermeta"], FIGURE_NAME: name}
+        self.spec = spec
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
         bundle: dict[str, object] = {
@@ -147,8 +188,9 @@ class Figure:
         return bundle
 
 
-def show(chart: alt.TopLevelMixin) -> Figure:
-    return Figure(chart)
+def show(name: str, chart: alt.TopLevelMixin) -> Figure:
+    """Display a chart of the book as the figure ``name`` (``Figure``)."""
+    return Figure(chart, name)
 
 
 def bundle_js() -> str:
