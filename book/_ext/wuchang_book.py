@@ -7,8 +7,8 @@
   the site has one (``BOOK_PDF``, a path relative to the site root, or ``book/_static/wuchang-book.pdf``).
 - LaTeX: the title page and the running head name the version; the title page names the fingerprint.
 - MyST substitutions ``{{ book_version }}`` and ``{{ data_fingerprint }}`` for pages and notebook outputs,
-  and ``{{ pdf_download }}`` (a paragraph linking the PDF, HTML only, empty without a PDF; for pages at
-  the book's root).
+  and ``{{ pdf_download }}`` (a paragraph linking the PDF, HTML only, empty without a PDF; for the pages of
+  book/, one folder below the site's root, where _static is).
 - Directives ``book-bibtex`` (the book's entry, with this build's version) and ``bibtex-entry KEY`` (an
   entry of the book's .bib files, as analysis.datasets.bibliography formats it in the file's own style), so
   the cite page never drifts from the bibliography.
@@ -78,7 +78,8 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     config.version = version
     config.release = version
     pdf = _pdf_target(app)
-    download = (f'<p class="wc-pdf-download">The whole book is also one PDF: <a class="wc-pdf-link" href="{pdf}">'
+    href = pdf if not pdf or "://" in pdf or pdf.startswith("/") else f"../{pdf}"  # from a page of book/
+    download = (f'<p class="wc-pdf-download">The whole book is also one PDF: <a class="wc-pdf-link" href="{href}">'
                 f"{Path(pdf).name}</a>.</p>") if pdf else ""
     config.myst_substitutions = {**(config.myst_substitutions or {}), "book_version": version,
                                  "data_fingerprint": fingerprint, "pdf_download": download,
@@ -133,12 +134,16 @@ def _pdf_target(app: Sphinx) -> str | None:
     return None
 
 
+CHANGELOG_DOC = "book/changelog"
+
+
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
     """Per page, because the PDF link must be relative to the page (chapters live in a subfolder)."""
     version, fingerprint = app.config.version, app.config.myst_substitutions["data_fingerprint"]
     pdf = _pdf_target(app)
     href = context["pathto"](pdf, 1) if pdf and "pathto" in context else None
-    changelog = context["pathto"]("changelog") if "pathto" in context else "changelog.html"
+    changelog = (context["pathto"](CHANGELOG_DOC) if "pathto" in context and CHANGELOG_DOC in app.env.found_docs
+                 else None)
     context["theme_extra_footer"] = footer_html(version, fingerprint, href, changelog)
     context["book_version"] = version
     context["data_fingerprint"] = fingerprint

@@ -60,13 +60,14 @@ def current(data_dir: Path = DATA, environ: os._Environ[str] | dict[str, str] | 
     return version, fingerprint
 
 
-def footer_html(version: str, fingerprint: str, pdf: str | None = None, changelog: str = "changelog.html") -> str:
+def footer_html(version: str, fingerprint: str, pdf: str | None = None, changelog: str | None = None) -> str:
     """The line under every HTML page; ``changelog`` is the changelog page's address from the page."""
     import html
 
     line = (f'<span class="wc-version">Version <strong>{html.escape(version)}</strong></span> · '
-            f'<span class="wc-fingerprint">data fingerprint <code>{html.escape(fingerprint)}</code></span> · '
-            f'<a class="wc-changelog-link" href="{html.escape(changelog)}">what changed</a>')
+            f'<span class="wc-fingerprint">data fingerprint <code>{html.escape(fingerprint)}</code></span>')
+    if changelog:
+        line += f' · <a class="wc-changelog-link" href="{html.escape(changelog)}">what changed</a>'
     if pdf:
         line += f' · <a class="wc-pdf-link" href="{html.escape(pdf)}">PDF</a>'
     return f'<p class="wc-build-stamp">{line}</p>'
