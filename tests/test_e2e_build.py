@@ -156,6 +156,20 @@ def test_internal_links_resolve(project: Path) -> None:
     assert broken == []
 
 
+def test_plain_jupyter_book_build_renders_the_same_site(project: Path, tmp_path: Path) -> None:
+    """`jupyter-book build .` at the top of an executed project builds the site the runner published (run before
+    the tests below change the project's data and chapters)."""
+    result = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(project),
+                             "--path-output", str(tmp_path), "--builder", "html", "-W", "-n"],
+                            cwd=project, env=project_env(project), capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    ours, plain = project / "_build" / "html", tmp_path / "_build" / "html"
+    files = sorted(p.relative_to(ours) for p in ours.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file() and p.name != ".buildinfo")
+    differing = [str(f) for f in files if (ours / f).read_bytes() != (plain / f).read_bytes()]
+    assert differing == [], f"{len(differing)} files differ, e.g. {differing[:5]}"
+
+
 def test_noop_rebuild_executes_nothing(project: Path) -> None:
     result = run_cli(project, "build", "--quiet")
     assert result.returncode == 0, result.stderr
@@ -227,15 +241,3 @@ def test_bad_data_stops_the_build_before_any_chapter_and_keeps_the_book(project:
     assert "executed" not in result.stdout
     assert index.read_bytes() == before
 
-
-def test_plain_jupyter_book_build_renders_the_same_site(project: Path, tmp_path: Path) -> None:
-    """`jupyter-book build .` at the top of an executed project builds the site the runner published."""
-    result = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(project),
-                             "--path-output", str(tmp_path), "--builder", "html", "-W", "-n"],
-                            cwd=project, env=project_env(project), capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    ours, plain = project / "_build" / "html", tmp_path / "_build" / "html"
-    files = sorted(p.relative_to(ours) for p in ours.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file() and p.name != ".buildinfo")
-    differing = [str(f) for f in files if (ours / f).read_bytes() != (plain / f).read_bytes()]
-    assert differing == [], f"{len(differing)} files differ, e.g. {differing[:5]}"
