@@ -26,7 +26,7 @@ from analysis.datasets.provenance import PROVENANCE_COLUMNS, THOUSANDS, dated_mo
 from analysis.errors import DataError, Problem
 from analysis.paths import CONTEXT_SERIES, relative
 from analysis.read_log import record_read
-from analysis.report.quantities import Quantity, find_quantities, format_qualifier
+from analysis.report.quantities import Quantity, find_quantities, format_qualifier, half_step
 from analysis.report.reading import status_for
 
 STATUSES = ("estimate", "reported", "final", "target")
@@ -195,8 +195,7 @@ def stated_growth(excerpt: str, phrase: str) -> tuple[float, float, bool] | None
             return None
         number = ("-" if m.group(1) == "下降" else "") + m.group(2)
         word = m.group(3)
-    decimals = len(number.split(".")[1]) if "." in number else 0
-    return float(number), 0.5 * 10 ** -decimals, word == "以上"
+    return float(number), half_step(number.lstrip("-")), word == "以上"  # the book's one rounding rule
 
 
 # -- validation ----------------------------------------------------------------------------------------------
