@@ -15,6 +15,7 @@ import papermill as pm
 import pytest
 from support.browser import browser
 
+from analysis.build.execute import run_one
 from analysis.paths import NOTEBOOKS, ROOT
 from analysis.presentation.display import VEGALITE_MIME
 
@@ -31,11 +32,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab serving a folder with chapter 01 executed by plain papermill; yields (base url, notebook)."""
+    """JupyterLab serving a folder with chapter 01 executed by plain papermill and chapter 04 by `analysis run`;
+    yields (base url, the plain papermill notebook)."""
     work = tmp_path_factory.mktemp("lab")
     notebook = work / "01_regional_strength.ipynb"
     pm.execute_notebook(str(NOTEBOOKS / "01_regional_strength.ipynb"), str(notebook), progress_bar=False,
                         log_output=False, cwd=str(NOTEBOOKS))
+    run_one("04_wellbeing", {}, work / "run", quiet=True)  # the analyst's own runner: prose already pasted
     settings = work / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     # Draw every cell at once: JupyterLab otherwise renders only the cells in view.
@@ -100,3 +103,21 @@ def test_an_executed_chapter_draws_every_chart_in_jupyterlab_offline(lab) -> Non
     assert count == charts, f"{count} of {charts} charts drawn as SVG"
     assert not missing
     assert not [u for u in blocked if "vega" in u or "cdn" in u], blocked  # nothing fetched to draw a chart
+
+
+def test_a_chapter_run_by_the_project_reads_as_prose_in_jupyterlab(lab) -> None:
+    """`analysis run` pastes glued values into the Markdown: JupyterLab shows numbers, not {glue:text} roles."""
+    base, notebook = lab
+    executed = notebook.parent / "run" / "04_wellbeing.ipynb"
+    cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    assert not [c for c in cells if c["cell_type"] == "markdown" and "{glue" in "".join(c["source"])]
+    with browser() as b:
+        page = b.new_page(viewport={"width": 1400, "height": 1000})
+        # a workspace of its own, so that the chapter opened by the other test is not restored beside it
+        page.goto(f"{base}/lab/workspaces/prose/tree/run/{executed.name}?reset&token={TOKEN}", wait_until="load",
+                  timeout=60000)
+        page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownOutput", timeout=60000)
+        prose = page.evaluate("() => [...document.querySelectorAll('.jp-MarkdownOutput')].map(e => e.innerText)"
+                              ".join('\\n')")
+        page.screenshot(path=str(SCREENSHOTS / "jupyterlab-04_wellbeing-prose.png"))
+    assert "亿元" in prose and "{glue" not in prose

@@ -26,6 +26,7 @@ from analysis.build.standalone import write_standalone
 from analysis.chapters.params import validate
 from analysis.errors import BookError
 from analysis.paths import CACHE, CHART_PNG_ENV, READS_LOG_ENV, ROOT, relative
+from analysis.presentation.prose import fill_glue, glued_values
 from analysis.read_log import read_log
 
 
@@ -67,27 +68,36 @@ def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], chapt
         finally:
             os.environ.pop(READS_LOG_ENV, None)
         reads = read_log(log)
-    _finish_notebook(output, params_are_defaults)
+    _finish_notebook(output, params_are_defaults, chapter, notebook)
     return [p for p in reads if p.is_relative_to(ROOT)]
 
 
-def _finish_notebook(output: Path, params_are_defaults: bool) -> None:
+def _finish_notebook(output: Path, params_are_defaults: bool, chapter: str, notebook: Path) -> None:
     """Make the executed notebook what readers should see, and the same on every run.
 
     Readers see one parameters cell: the documented defaults, or the values this run injected.
+    The prose's glued values are pasted into its Markdown, so the notebook reads as text wherever it is opened
+    and the book prints exactly what the notebook shows.
     Execution timestamps and durations are dropped so that two builds of one commit are byte-identical.
     """
     import nbformat
 
     nb = nbformat.read(output, as_version=4)
+    values = glued_values(o for c in nb.cells for o in c.get("outputs", []))
     hide = "injected-parameters" if params_are_defaults else "parameters"
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         tags = cell.get("metadata", {}).get("tags", [])
         if hide in tags and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
         if "injected-parameters" in tags:
             cell["id"] = "injected-parameters"  # papermill draws a random id
         cell.metadata.pop("papermill", None)
+        if cell.cell_type == "markdown":
+            try:
+                cell.source = fill_glue(cell.source, values)
+            except KeyError as err:
+                raise ChapterFailed(f"chapter {chapter}: markdown cell {_cell_number(output, index)} of "
+                                    f"{relative(notebook)}: {err.args[0]}") from None
         cell.metadata.pop("execution", None)
     pm_meta = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "input_path", "output_path"):

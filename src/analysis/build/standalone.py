@@ -1,15 +1,13 @@
 """One executed chapter as a standalone HTML page, for an analyst's run outside the book.
 
-Markdown is rendered with markdown-it, ``{glue:text}`` roles are filled from the notebook's glued values,
+Markdown is rendered with markdown-it (any ``{glue:text}`` role left is filled from the notebook's glued values),
 outputs are shown as the book shows them (HTML first), and charts draw with a copy of the offline bundle
 written next to the page.
 """
 
 from __future__ import annotations
 
-import ast
 import html
-import re
 import shutil
 from pathlib import Path
 
@@ -18,35 +16,13 @@ from markdown_it import MarkdownIt
 
 from analysis.paths import VEGA_BUNDLE
 from analysis.presentation.display import VEGALITE_MIME, book_spec, site_html, write_bundle
+from analysis.presentation.prose import fill_glue, glued_values
 
-GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`:]+)(?::([^`]*))?`")
 CSS = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;max-width:60rem;margin:2rem auto;
 padding:0 1rem;line-height:1.55}table{border-collapse:collapse;font-size:.85rem}td,th{border-bottom:1px solid #ddd;
 padding:.25rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}pre{background:#f6f6f6;padding:.5rem;
 white-space:pre-wrap}
 .wc-chart{margin:1rem 0}"""
-
-
-def glued_values(nb: nbformat.NotebookNode) -> dict[str, object]:
-    values: dict[str, object] = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            meta = out.get("metadata", {}).get("scrapbook")
-            if meta:
-                text = out["data"].get(meta["mime_prefix"] + "text/plain", "")
-                try:
-                    values[meta["name"]] = ast.literal_eval(text)
-                except (ValueError, SyntaxError):
-                    values[meta["name"]] = text
-    return values
-
-
-def _fill(markdown: str, values: dict[str, object]) -> str:
-    def sub(m: re.Match) -> str:
-        value = values.get(m.group(1), f"[missing value {m.group(1)}]")
-        return format(value, m.group(2)) if m.group(2) else str(value)
-
-    return GLUE_ROLE.sub(sub, markdown)
 
 
 def _output_html(out: nbformat.NotebookNode, md: MarkdownIt) -> str:
@@ -72,7 +48,7 @@ def _output_html(out: nbformat.NotebookNode, md: MarkdownIt) -> str:
 
 def write_standalone(executed: Path, target: Path) -> Path:
     nb = nbformat.read(executed, as_version=4)
-    values = glued_values(nb)
+    values = glued_values(o for c in nb.cells for o in c.get("outputs", []))
     md = MarkdownIt("commonmark").enable("table")
     parts = []
     for cell in nb.cells:
@@ -80,7 +56,7 @@ def write_standalone(executed: Path, target: Path) -> Path:
         if "remove-cell" in tags:
             continue
         if cell.cell_type == "markdown":
-            parts.append(md.render(_fill(cell.source, values)))
+            parts.append(md.render(fill_glue(cell.source, values)))
         elif cell.cell_type == "code":
             if "remove-input" not in tags:
                 parts.append(f"<pre><code>{html.escape(cell.source)}</code></pre>")

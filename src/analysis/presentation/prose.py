@@ -3,7 +3,16 @@ report prints them (never typed by hand)."""
 
 from __future__ import annotations
 
+import ast
+import re
+from collections.abc import Iterable, Mapping
+
 from analysis.report.text import SECTION_BY_KEY
+
+# ``{glue:text}`key``` or ``{glue:text}`key:format```, as myst-nb reads them (the format is after the last colon).
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+?)(?::([^`:]*))?`")
+# Characters that would turn a pasted value into Markdown markup; myst-nb pastes values as literal text.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~$#&])")
 
 
 def section_headings(*keys: str) -> str:
@@ -21,3 +30,45 @@ def glue(name: str, value: object) -> None:
     if hasattr(value, "item"):
         value = value.item()
     myst_glue(name, value, display=False)
+
+
+def glued_values(outputs: Iterable[Mapping]) -> dict[str, object]:
+    """The values a notebook glued, by name, read from its outputs as myst-nb reads them."""
+    values: dict[str, object] = {}
+    for out in outputs:
+        meta = out.get("metadata", {}).get("scrapbook")
+        if meta:
+            text = out["data"].get(meta["mime_prefix"] + "text/plain", "")
+            try:
+                values[meta["name"]] = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                values[meta["name"]] = text
+    return values
+
+
+def pasted_text(value: object, spec: str | None) -> str:
+    """A glued value as ``{glue:text}`` prints it: the format's type character decides int, float or str."""
+    if not spec:
+        return str(value)
+    kind = spec[-1]
+    if kind in "bcdoxX":
+        value = int(value)  # type: ignore[call-overload]
+    elif kind in "eEfFgGn%":
+        value = float(value)  # type: ignore[arg-type]
+    elif kind == "s":
+        value = str(value)
+    return format(value, spec)
+
+
+def fill_glue(markdown: str, values: Mapping[str, object]) -> str:
+    """Markdown with every ``{glue:text}`` role replaced by its value, escaped so that it stays literal text.
+
+    An executed notebook then reads as prose wherever it is opened (JupyterLab, VS Code, GitHub), not as roles.
+    A role without a value raises KeyError naming it: prose must never print a placeholder.
+    """
+    def sub(m: re.Match) -> str:
+        if m.group(1) not in values:
+            raise KeyError(f"the prose pastes {m.group(1)!r}, which the notebook never glued")
+        return MARKDOWN_SPECIAL.sub(r"\\\1", pasted_text(values[m.group(1)], m.group(2)))
+
+    return GLUE_ROLE.sub(sub, markdown)
