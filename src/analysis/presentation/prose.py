@@ -7,12 +7,11 @@ import ast
 import re
 from collections.abc import Iterable, Mapping
 
+from analysis.presentation.markdown import escape
 from analysis.report.text import SECTION_BY_KEY
 
 # ``{glue:text}`key``` or ``{glue:text}`key:format```, as myst-nb reads them (the format is after the last colon).
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+?)(?::([^`:]*))?`")
-# Characters that would turn a pasted value into Markdown markup; myst-nb pastes values as literal text.
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~$#&])")
 
 
 def section_headings(*keys: str) -> str:
@@ -69,6 +68,6 @@ def fill_glue(markdown: str, values: Mapping[str, object]) -> str:
     def sub(m: re.Match) -> str:
         if m.group(1) not in values:
             raise KeyError(f"the prose pastes {m.group(1)!r}, which the notebook never glued")
-        return MARKDOWN_SPECIAL.sub(r"\\\1", pasted_text(values[m.group(1)], m.group(2)))
+        return escape(pasted_text(values[m.group(1)], m.group(2)))  # myst-nb pastes literal text
 
     return GLUE_ROLE.sub(sub, markdown)
