@@ -37,3 +37,18 @@ def test_pdf_is_one_sided_with_sized_charts() -> None:
     assert {"openany", "oneside"} <= set(latex["extraclassoptions"].split(","))
     assert r"\renewcommand*{\sphinxincludegraphics}" in latex["preamble"]
     assert "keepaspectratio" in latex["preamble"]
+
+
+def test_only_the_books_pages_are_sources_whatever_else_lies_in_the_checkout() -> None:
+    """Tool caches and editor folders at the top of a checkout (.pytest_cache/README.md…) are not pages: Sphinx
+    would warn about them, and the PDF build treats warnings as errors."""
+    from sphinx.util.matching import Matcher
+
+    excluded = Matcher(yaml.safe_load(BOOK_CONFIG.read_text(encoding="utf-8"))["exclude_patterns"])
+    for stray in (".pytest_cache/README.md", ".ruff_cache/README.md", ".venv/lib/x.md", "book/.ipynb_checkpoints",
+                  "notebooks/01_regional_strength.ipynb", "README.md", "_build/html/x.md"):
+        parts = stray.split("/")
+        assert any(excluded("/".join(parts[: i + 1])) for i in range(len(parts))), stray
+    for page in ("book/intro.md", "book/chapters/01_regional_strength.ipynb", "book/method.md"):
+        parts = page.split("/")
+        assert not any(excluded("/".join(parts[: i + 1])) for i in range(len(parts))), page
