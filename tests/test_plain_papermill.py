@@ -91,3 +91,18 @@ def test_analysis_run_refuses_malformed_parameters(captured_run: dict, capsys, a
     assert main(["run", "01", *args]) == 1
     assert says in capsys.readouterr().err
     assert captured_run == {}
+
+
+def test_the_kernel_warms_up_with_only_what_every_chapter_imports() -> None:
+    """The runner's kernel imports these modules as it starts. A module some chapter does not import could read
+    data files on that chapter's behalf and widen what its cache depends on."""
+    import re
+
+    from analysis.build.execute import KERNEL_WARM_UP
+
+    warm = {m.strip() for m in KERNEL_WARM_UP.removeprefix("import ").split(",")}
+    for chapter in CHAPTERS:
+        code = "\n".join("".join(c["source"]) for c in json.loads(chapter.notebook.read_text(encoding="utf-8"))["cells"]
+                         if c["cell_type"] == "code")
+        imported = set(re.findall(r"^\s*(?:from|import)\s+([\w.]+)", code, flags=re.M))
+        assert warm <= imported, f"{chapter.slug} does not import {sorted(warm - imported)}"

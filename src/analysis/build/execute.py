@@ -8,9 +8,11 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis import chapters as chapter_list
 from analysis.build.cache import (
@@ -22,12 +24,21 @@ from analysis.build.cache import (
     params_hash,
     sha256_file,
 )
-from analysis.build.standalone import write_standalone
 from analysis.chapters.params import validate
 from analysis.errors import BookError
 from analysis.paths import CACHE, CHART_PNG_ENV, READS_LOG_ENV, ROOT, relative
 from analysis.presentation.prose import fill_glue, glued_values
 from analysis.read_log import read_log
+
+if TYPE_CHECKING:
+    from jupyter_client.manager import KernelManager
+
+# What every chapter imports first (pandas, altair and the package's loaders): the kernel imports it as it starts,
+# while this process is still importing papermill, so the two waits overlap instead of adding up.
+KERNEL_WARM_UP = ("import analysis.chapters, analysis.build.citation, analysis.datasets.indicators, "
+                  "analysis.presentation.display, analysis.presentation.prose, analysis.presentation.tables")
+# The kernel's own start/stop chatter is not the reader's business.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", f"--IPKernelApp.exec_lines={KERNEL_WARM_UP}"]
 
 
 class ChapterFailed(BookError):
@@ -44,27 +55,40 @@ class ChapterResult:
     reason: str = ""  # why it ran, or why its cached execution was still good
 
 
+@contextmanager
+def chapter_kernel() -> Iterator[KernelManager]:
+    """A Python kernel started now in the project's folder, importing what chapters import; shut down after."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(cwd=str(ROOT), extra_arguments=KERNEL_ARGUMENTS)
+    try:
+        yield km
+    finally:
+        km.shutdown_kernel(now=True)
+
+
 def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], chapter: str,
                      params_are_defaults: bool = True) -> list[Path]:
     """Run one notebook with papermill; return the data files it read. Raises ChapterFailed naming the cell."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "reads.log"
-        os.environ[READS_LOG_ENV] = str(log)
+        os.environ[READS_LOG_ENV] = str(log)  # before the kernel starts: it inherits the environment
         os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         try:
-            pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name="python3",
-                                progress_bar=False, cwd=str(ROOT), log_output=False,
-                                # the kernel's own start/stop chatter is not the reader's business
-                                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
-        except PapermillExecutionError as err:
-            cell = _cell_number(output, err.cell_index)
-            raise ChapterFailed(
-                f"chapter {chapter} failed in cell {cell} of {relative(notebook)}: {err.ename}: {err.evalue}"
-                f"\n  the executed notebook with the traceback is {relative(output)}") from None
+            with chapter_kernel() as km:
+                import papermill as pm  # while the kernel starts
+                from papermill.exceptions import PapermillExecutionError
+
+                try:
+                    pm.execute_notebook(str(notebook), str(output), parameters=params, kernel_name="python3",
+                                        progress_bar=False, cwd=str(ROOT), log_output=False, km=km)
+                except PapermillExecutionError as err:
+                    cell = _cell_number(output, err.cell_index)
+                    raise ChapterFailed(
+                        f"chapter {chapter} failed in cell {cell} of {relative(notebook)}: {err.ename}: "
+                        f"{err.evalue}\n  the executed notebook with the traceback is {relative(output)}") from None
         finally:
             os.environ.pop(READS_LOG_ENV, None)
         reads = read_log(log)
@@ -168,6 +192,8 @@ def run_one(slug: str, given: dict[str, Any], out_dir: Path, quiet: bool = False
         os.environ.pop(CHART_PNG_ENV, None)
     if result.status == "failed":
         raise ChapterFailed(result.error or slug)
+    from analysis.build.standalone import write_standalone  # nbformat and markdown-it: only now
+
     page = write_standalone(out_dir / f"{result.name}.ipynb", out_dir / f"{result.name}.html")
     say(quiet, f"done in {time.perf_counter() - t0:.1f}s: {page}")
     return result, page
