@@ -65,12 +65,12 @@ def test_chart_ids_are_deterministic():
     other = hostile_chart([*HOSTILE[:-1], "changed"]).to_dict()
     assert display.chart_id(other) != display.chart_id(a)
     page = display.chart_html(a)
-    assert page.count(display.chart_id(a)) == 2  # the container and the script that fills it
+    assert page.count(display.chart_id(a)) == 3  # the container, the script that fills it, its pictures' name
 
 
 def test_figure_mimebundle_holds_the_vegalite_spec_and_a_valid_png():
     figure = display.show("test-hostile", hostile_chart())
-    bundle = figure._repr_mimebundle_()
+    bundle, _ = figure._repr_mimebundle_()
     # no text/html: JupyterLab would prefer it to the spec it can draw offline
     assert set(bundle) == {display.VEGALITE_MIME, "image/png", "text/plain"}
     carried = bundle[display.VEGALITE_MIME]
@@ -159,7 +159,7 @@ def test_the_html_builder_turns_the_spec_into_the_sites_chart_and_the_pdf_declin
     from analysis.presentation.mime import ChartMimePlugin
 
     figure = display.show("test-hostile", hostile_chart())
-    carried = figure._repr_mimebundle_()[display.VEGALITE_MIME]
+    carried = figure._repr_mimebundle_()[0][display.VEGALITE_MIME]
     data = SimpleNamespace(mime_type=display.VEGALITE_MIME, content=carried)
     [node] = ChartMimePlugin.handle_mime(None, data, inline=False)
     assert node["format"] == "html" and display.chart_id(figure.spec) in node.astext()
@@ -171,7 +171,8 @@ def test_the_html_builder_turns_the_spec_into_the_sites_chart_and_the_pdf_declin
 def test_a_named_figure_keeps_its_anchor_csv_and_cite_line_when_its_data_change():
     a = display.show("test-hostile", hostile_chart())
     b = display.show("test-hostile", hostile_chart([*HOSTILE[:-1], "changed"]))
-    assert display.chart_id(a.spec) == display.chart_id(b.spec) == "fig-test-hostile"
+    assert display.figure_id(a.spec) == display.figure_id(b.spec) == "fig-test-hostile"
+    assert display.chart_id(a.spec) == "chart-test-hostile"  # the drawing inside the figure
     page = display.site_html(a.spec)
     assert 'download="test-hostile.csv"' in page and 'class="wc-cite"' in page and 'href="#fig-test-hostile"' in page
     assert 'aria-label="' in page and 'aria-label="chart"' not in page  # the title is the accessible name
@@ -195,3 +196,33 @@ def test_every_figure_of_the_book_has_a_unique_name_of_its_chapter():
             assert name not in seen, f"{name} is used by {seen[name]} and {chapter.slug}"
             seen[name] = chapter.slug
     assert len(seen) >= 40
+
+
+def test_a_figure_carries_its_caption_and_a_description_computed_from_its_rows():
+    figure = display.show("test-hostile", hostile_chart())
+    _, meta = figure._repr_mimebundle_()
+    fig = meta[display.FIGURE_META]
+    assert fig["label"] == "fig-test-hostile"
+    assert fig["caption"] == display.caption(figure.spec) and "Source" in fig["caption"]
+    assert fig["description"].startswith(f"{len(HOSTILE)} values of value; the largest is {HOSTILE[-1]} (5)")
+    options = display.figure_options(fig)
+    assert options["name"] == "fig-test-hostile"
+    caption, description = options["caption"].split("\n\n")  # MyST reads a caption, then a legend
+    assert caption.replace("\\", "") == fig["caption"].replace("\\", "")  # Markdown-escaped
+    assert description.replace("\\", "") == fig["description"].replace("\\", "")
+
+
+def test_a_figure_description_names_the_largest_value_and_counts_bounds():
+    frame = pd.DataFrame({"label": ["a", "b", "c"], "v": [3.0, 9.0, 5.0], "phrase": ["3", "超9", "5左右"],
+                          "qualifier": ["exact", "over", "approx"]})
+    chart = alt.Chart(frame).mark_bar().encode(x=alt.X("v:Q", title="things"), y="label:N")
+    text = display.describe(display.show("test-bounds", chart).spec)
+    assert text.startswith("3 values of things; the largest is b (超9).")
+    assert "1 approximate" in text and "1 lower bound" in text
+
+
+def test_the_data_of_a_chart_is_a_table_a_keyboard_reaches():
+    page = display.site_html(display.show("test-hostile", hostile_chart()).spec)
+    table = re.search(r"<details[^>]*><summary>[^<]+</summary>.*?</details>", page, re.S)
+    assert table and "<table>" in table.group(0) and '<th scope="col">' in table.group(0)
+    assert "<script" not in table.group(0)  # hostile labels stay text

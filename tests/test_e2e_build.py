@@ -92,6 +92,26 @@ def test_every_chart_has_a_source_line_a_png_and_its_data(project: Path) -> None
             assert rows[0]["source"].startswith("Source"), f"{chapter.slug}: {rows[0]['source']!r}"
 
 
+def test_every_chart_is_a_numbered_figure_with_caption_and_description(project: Path) -> None:
+    """In the HTML, each chart is a figure ``fig-<name>`` numbered by chapter (Fig. 2.3), captioned with its title
+    and source, described in words from its data; the PDF numbers the same figures the same way."""
+    from analysis.build.pdf import pdf_text
+    from analysis.paths import PDF_NAME
+
+    pdf = re.sub(r"\s+", " ", pdf_text(project / "_build" / "pdf" / PDF_NAME))
+    for number, chapter in enumerate(CHAPTERS, start=1):
+        nb = nbformat.read(project / "book" / "chapters" / f"{chapter.slug}.ipynb", as_version=4)
+        names = [o["data"][VEGALITE_MIME]["usermeta"]["figure"] for c in nb.cells if c.cell_type == "code"
+                 for o in c.outputs if VEGALITE_MIME in o.get("data", {})]
+        page = (project / "_build" / "html" / "book" / "chapters" / f"{chapter.slug}.html").read_text(encoding="utf-8")
+        figures = re.findall(r'<figure class="[^"]*wc-figure[^"]*" id="fig-([a-z0-9-]+)">(.*?)</figure>', page, re.S)
+        assert [name for name, _ in figures] == names, chapter.slug
+        for i, (name, body) in enumerate(figures, start=1):
+            assert f'<span class="caption-number">Fig. {number}.{i} </span>' in body, (chapter.slug, name)
+            assert "Source" in body and 'class="wc-description"' in body and "<details" in body, name
+            assert f"Fig. {number}.{i}" in pdf or f"Figure {number}.{i}" in pdf, f"the PDF lacks figure {number}.{i}"
+
+
 def test_pdf_holds_every_chapter_and_chart(project: Path) -> None:
     from analysis.build.pdf import check_book_pdf
     from analysis.paths import PDF_NAME

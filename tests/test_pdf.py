@@ -27,7 +27,7 @@ from analysis.build.pdf import (
 )
 from analysis.paths import BOOK, BOOK_CHAPTERS, BOOK_CONFIG, BUILD, FINGERPRINT_ENV, PDF_NAME, VERSION_ENV
 from analysis.presentation.charts import source_line
-from analysis.presentation.display import show
+from analysis.presentation.display import FIGURE_META, figure_options, show
 from analysis.presentation.markdown import CAPACITY, PADDING, _width, column_widths, table_markdown
 
 
@@ -103,9 +103,13 @@ def _mini_book(root: Path, intro_extra: str = "") -> Path:
                 nbformat.v4.new_code_cell(f"{PARAMETERS_MARK}).\nscenario_growth = 6.5",
                                           metadata={"tags": ["parameters"]})]
 
-    def output_cell(bundle: dict) -> nbformat.NotebookNode:
+    def output_cell(shown: dict | tuple[dict, dict]) -> nbformat.NotebookNode:
+        """A cell as the runner leaves it: a chart's cell is a figure (execute._finish_notebook)."""
+        bundle, meta = shown if isinstance(shown, tuple) else (shown, {})
         cell = nbformat.v4.new_code_cell("show(chart)", metadata={"tags": ["remove-input"]})
-        cell.outputs = [nbformat.v4.new_output("display_data", bundle)]
+        if FIGURE_META in meta:
+            cell.metadata["mystnb"] = {"figure": figure_options(meta[FIGURE_META])}
+        cell.outputs = [nbformat.v4.new_output("display_data", bundle, metadata=meta)]
         return cell
 
     for title in CHART_TITLES:
@@ -152,7 +156,9 @@ def test_mini_pdf_title_page_and_text(mini_pdf: Path) -> None:
     assert "Table 1.1: Indicators of the mini chapter" in text
     flat = re.sub(r"\s+", "", text)  # table cells wrap (at underscores, too)
     assert "50%_#&$" in flat and "onlyforthesite" not in flat  # the table's PDF form, not its HTML
-    assert "alt.Chart(" not in text and "Mini chart one" not in text  # chart titles live inside the images
+    assert "alt.Chart(" not in text  # charts are pictures, not code
+    for number, title in enumerate(CHART_TITLES, start=1):  # numbered figures, captioned with title and source
+        assert re.search(rf"Fig\. 1\.{number}: {title}\. Source:", text), title
     assert re.search(r"Cite this chapter: .*\s*.*version\s+9\.9\.9-test", text)
     assert "中共武昌区委宣传部" in text  # the bibliography, with Chinese glyphs
 

@@ -27,7 +27,6 @@ from analysis.build.cache import (
 from analysis.chapters.params import validate
 from analysis.errors import BookError
 from analysis.paths import CACHE, CHART_PNG_ENV, READS_LOG_ENV, ROOT, relative
-from analysis.presentation.prose import fill_glue, glued_values
 from analysis.read_log import read_log
 
 if TYPE_CHECKING:
@@ -100,11 +99,15 @@ def _finish_notebook(output: Path, params_are_defaults: bool, chapter: str, note
     """Make the executed notebook what readers should see, and the same on every run.
 
     Readers see one parameters cell: the documented defaults, or the values this run injected.
+    A cell that shows a chart becomes a numbered figure with its caption and description (``figure_options``).
     The prose's glued values are pasted into its Markdown, so the notebook reads as text wherever it is opened
     and the book prints exactly what the notebook shows.
     Execution timestamps and durations are dropped so that two builds of one commit are byte-identical.
     """
     import nbformat
+
+    from analysis.presentation.display import FIGURE_META, figure_options  # altair: not before the kernel starts
+    from analysis.presentation.prose import fill_glue, glued_values
 
     nb = nbformat.read(output, as_version=4)
     values = glued_values(o for c in nb.cells for o in c.get("outputs", []))
@@ -116,6 +119,12 @@ def _finish_notebook(output: Path, params_are_defaults: bool, chapter: str, note
         if "injected-parameters" in tags:
             cell["id"] = "injected-parameters"  # papermill draws a random id
         cell.metadata.pop("papermill", None)
+        figures = [o["metadata"][FIGURE_META] for o in cell.get("outputs", []) if FIGURE_META in o.get("metadata", {})]
+        if len(figures) > 1:
+            raise ChapterFailed(f"chapter {chapter}: cell {_cell_number(output, index)} of {relative(notebook)} shows "
+                                f"{len(figures)} charts; show one per cell, so that each is a figure of its own")
+        if figures:
+            cell.metadata["mystnb"] = {**cell.metadata.get("mystnb", {}), "figure": figure_options(figures[0])}
         if cell.cell_type == "markdown":
             try:
                 cell.source = fill_glue(cell.source, values)

@@ -15,7 +15,7 @@ import nbformat
 from markdown_it import MarkdownIt
 
 from analysis.paths import VEGA_BUNDLE
-from analysis.presentation.display import VEGALITE_MIME, book_spec, site_html, write_bundle
+from analysis.presentation.display import VEGALITE_MIME, book_spec, figure_html, write_bundle
 from analysis.presentation.prose import fill_glue, glued_values
 
 CSS = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;max-width:60rem;margin:2rem auto;
@@ -34,7 +34,7 @@ def _output_html(out: nbformat.NotebookNode, md: MarkdownIt) -> str:
         return f"<pre>{html.escape(out['ename'])}: {html.escape(out['evalue'])}</pre>"
     data = out.get("data", {})
     if VEGALITE_MIME in data:
-        return site_html(book_spec(data[VEGALITE_MIME]))
+        return figure_html(book_spec(data[VEGALITE_MIME]))
     if "text/html" in data:
         return data["text/html"]
     if "text/markdown" in data:

@@ -195,7 +195,6 @@ CHAPTERS: tuple[Chapter, ...] = (
                   "the notes file to validate and show (columns id, passage, kind, problem, treatment)",
                   roots=("data",)),
         ),
-        toc_part="Appendix",
     ),
 )
 
@@ -218,7 +217,11 @@ def toc_yaml() -> str:
         pages = list(PAGES) if part == TOC_PARTS[-1] else []
         if not members and not pages:
             continue
-        lines += [f"  - caption: {part}", "    chapters:"]
+        lines += [f"  - caption: {part}"]
+        # Chapters are numbered, so their figures are too (Fig. 3.2), alike in the HTML and the PDF (where LaTeX
+        # numbers chapters); the hand-written pages of the appendix hold no figures and stay unnumbered.
+        lines += ["    numbered: true"] if part == TOC_PARTS[0] else []
+        lines += ["    chapters:"]
         lines += [f"      - file: book/chapters/{c.slug}" for c in members]
         lines += [f"      - file: book/{p}" for p in pages]
     return "\n".join(lines) + "\n"

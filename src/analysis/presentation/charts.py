@@ -57,7 +57,7 @@ def source_line(*section_keys: str) -> str:
     return f"Source: {REPORT_TITLE}, section {names}; data/indicators.csv"
 
 
-def _base_qualifier(qualifier: str) -> str:
+def base_qualifier(qualifier: str) -> str:
     """The qualifier that decides how a value is drawn; 预计 (expected) alone is drawn as stated."""
     parts = [p for p in qualifier.split("+") if p != "expected"]
     return parts[0] if parts else "exact"
@@ -98,7 +98,7 @@ def qualified_bars(df: pd.DataFrame, title: str, sections: Sequence[str], axis_t
     "中文\nEnglish" is drawn on two lines.
     """
     data = df.copy()
-    data["qual_base"] = [_base_qualifier(q) for q in data["qualifier"]]
+    data["qual_base"] = [base_qualifier(q) for q in data["qualifier"]]
     data["opacity"] = data["qual_base"].map(lambda q: QUALIFIER_STYLE[q][0])
     data["legend"] = data["qual_base"].map(lambda q: QUALIFIER_STYLE[q][2])
     data["expected"] = data["qualifier"].str.startswith("expected").map({True: "yes (预计)", False: "no"})
@@ -184,7 +184,7 @@ def wrap_source(text: str, width: int = 64, extra: str = "") -> list[str]:
     for i, part in enumerate(text.split("、")):
         piece = part if i == 0 else "、" + part
         if current and len(current) + len(piece) > width:
-            lines.append(current)
+            lines.append(current + "、")  # the mark ends its line; it never starts one
             current = piece.lstrip("、")
         else:
             current += piece

@@ -39,9 +39,18 @@ def book_spec(carried: dict) -> dict:
 
 
 def site_html(spec: dict) -> str:
-    """What the site shows for a chart: its container and drawing script, its data download and, for a named
-    figure, the line to cite it by."""
-    return chart_html(spec) + data_link(spec) + cite_line(spec)
+    """What the site shows for a chart: its container and drawing script, its data as a table and a download,
+    and, for a named figure, the line to cite it by. The figure around it (number, caption, description) is the
+    builder's (``analysis.presentation.mime``) or the standalone page's (``figure_html``)."""
+    return chart_html(spec) + data_table(spec) + data_link(spec) + cite_line(spec)
+
+
+def figure_html(spec: dict) -> str:
+    """A chart as a figure outside the book: caption and description under it, anchored by its stable name."""
+    fid = figure_id(spec)
+    anchor = f' id="{fid}"' if fid else ""
+    return (f'<figure class="wc-figure"{anchor}>{site_html(spec)}<figcaption><p>{html.escape(caption(spec))}</p>'
+            f'<p class="wc-description">{html.escape(describe(spec))}</p></figcaption></figure>')
 
 
 def cite_line(spec: dict) -> str:
@@ -52,7 +61,7 @@ def cite_line(spec: dict) -> str:
     if not name:
         return ""
     return (f'<p class="wc-cite">Cite this figure: “{html.escape(chart_title(spec))}” (figure '
-            f'<a href="#{chart_id(spec)}">{html.escape(name)}</a>), in <em>Wuchang 2023, traced</em>, version '
+            f'<a href="#{figure_id(spec)}">{html.escape(name)}</a>), in <em>Wuchang 2023, traced</em>, version '
             f"{html.escape(__version__)}.</p>")
 
 
@@ -60,21 +69,171 @@ FIGURE_NAME = "figure"  # usermeta key: the figure's stable name, "<chapter>-<na
 FIGURE_NAME_FORM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+def figure_name(spec: dict) -> str:
+    return spec.get("usermeta", {}).get(FIGURE_NAME, "")
+
+
+def figure_id(spec: dict) -> str:
+    """A named figure's anchor and label, ``fig-<stable name>``: unchanged when the data change, referenced from
+    prose as {numref}`fig-<name>`; empty for an unnamed chart."""
+    name = figure_name(spec)
+    return f"fig-{name}" if name else ""
+
+
 def chart_id(spec: dict) -> str:
-    """The chart's anchor and file name: ``fig-<stable name>`` for a named figure (unchanged when the data
-    change), else a content hash."""
-    name = spec.get("usermeta", {}).get(FIGURE_NAME)
+    """The drawing's container: ``chart-<stable name>`` for a named figure, else a content hash."""
+    name = figure_name(spec)
     if name:
-        return f"fig-{name}"
+        return f"chart-{name}"
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
     return f"wc-chart-{digest}"
 
 
 def chart_title(spec: dict) -> str:
-    """The chart's title text, its accessible name (a composed chart may title only its panels)."""
+    """The chart's title text, its accessible name and the start of its caption."""
     title = spec.get("title", "")
     text = title.get("text", "") if isinstance(title, dict) else title
     return " ".join(text) if isinstance(text, list) else str(text or "chart")
+
+
+def _subtitle_lists(spec: object) -> list[list[str]]:
+    """Every subtitle of a chart, as lists of lines (a composed chart titles each panel)."""
+    found: list[list[str]] = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "subtitle":
+                found.append([value] if isinstance(value, str) else [v for v in value if isinstance(v, str)])
+            elif key != "datasets":
+                found += _subtitle_lists(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            found += _subtitle_lists(item)
+    return found
+
+
+def source_text(spec: dict) -> str:
+    """The chart's source lines and the notes after them, as one text: a line broken after 、 continues on the
+    next (``charts.wrap_source``); other lines are joined by semicolons."""
+    parts: list[str] = []
+    for lines in _subtitle_lists(spec):
+        start = next((i for i, line in enumerate(lines) if line.startswith("Source")), None)
+        if start is None:
+            continue
+        text = ""
+        for line in lines[start:]:
+            text += line if not text or text.endswith("、") else f"; {line}"
+        parts.append(text)
+    return "; ".join(dict.fromkeys(parts))
+
+
+def caption(spec: dict) -> str:
+    """A figure's caption: its title, then its source."""
+    title, source = chart_title(spec).rstrip("."), source_text(spec)
+    return f"{title}. {source}" if source else title
+
+
+def _views(spec: dict, data: str | None = None) -> list[tuple[dict, str | None]]:
+    """Every single view of a (possibly layered or composed) chart, with the name of the dataset it draws."""
+    data = spec.get("data", {}).get("name", data) if isinstance(spec.get("data"), dict) else data
+    found = [(spec, data)] if "encoding" in spec and "mark" in spec else []
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for sub in spec.get(key, []):
+            found += _views(sub, data)
+    if isinstance(spec.get("spec"), dict):  # facet and repeat
+        found += _views(spec["spec"], data)
+    return found
+
+
+def _field(enc: dict, channel: str, types: tuple[str, ...]) -> str:
+    ch = enc.get(channel, {})
+    return ch.get("field", "") if isinstance(ch, dict) and ch.get("type") in types else ""
+
+
+def _reading(view: dict) -> tuple[str, list[str]]:
+    """The field a view measures and the fields that name each mark (empty when it has no quantitative axis)."""
+    enc = view.get("encoding", {})
+    names = ("nominal", "ordinal", "temporal")
+    x_q, y_q = _field(enc, "x", ("quantitative",)), _field(enc, "y", ("quantitative",))
+    if y_q:  # bars up, lines and points over years (x quantitative or not): y is the measure
+        value, axes = y_q, [x_q or _field(enc, "x", names)]
+    elif x_q:  # horizontal bars
+        value, axes = x_q, [_field(enc, "y", names)]
+    else:
+        return "", []
+    return value, [f for f in [_field(enc, "color", names), *axes] if f]
+
+
+def describe(spec: dict) -> str:
+    """A short text of what the chart shows, computed from the rows it draws: how many values, which is largest,
+    and how many are bounds or approximations rather than exact figures (by the report's qualifiers). The view
+    with the most marks speaks for a layered or composed chart."""
+    from analysis.presentation.charts import QUALIFIER_STYLE, base_qualifier
+
+    datasets = spec.get("datasets", {})
+    best: tuple[int, dict, str, list[str], list[dict]] | None = None
+    for view, name in _views(spec):
+        value, labels = _reading(view)
+        rows = [r for r in datasets.get(name or "", []) if isinstance(r, dict)]
+        numeric = [r for r in rows if isinstance(r.get(value), int | float) and not isinstance(r.get(value), bool)]
+        if value and labels and numeric and (best is None or len(numeric) > best[0]):
+            best = (len(numeric), view, value, labels, numeric)
+    if best is None:
+        return f"A figure: {chart_title(spec)}. Its data are in the table and the CSV below it."
+    n, view, value, labels, numeric = best
+    top = max(numeric, key=lambda r: r[value])
+    label = " · ".join(_label(top.get(f)) for f in labels if _label(top.get(f)))
+    shown = top.get("phrase") or f"{top[value]:,.4g}"
+    text = (f"{n} {'value' if n == 1 else 'values'} of {_axis_title(view.get('encoding', {}), value)}; "
+            f"the largest is {label} ({shown}).")
+    kinds: dict[str, int] = {}
+    for r in numeric:
+        base = base_qualifier(str(r["qualifier"])) if r.get("qualifier") else "exact"
+        if base != "exact" and base in QUALIFIER_STYLE:
+            kinds[base] = kinds.get(base, 0) + 1
+    if kinds:
+        text += " Not exact: " + ", ".join(f"{k} {QUALIFIER_STYLE[q][2]}" for q, k in sorted(kinds.items())) + "."
+    return text
+
+
+def _axis_title(enc: dict, value: str) -> str:
+    for ch in ("x", "y"):
+        c = enc.get(ch, {})
+        if isinstance(c, dict) and c.get("field") == value:
+            axis = c.get("axis") if isinstance(c.get("axis"), dict) else {}
+            title = c.get("title") or axis.get("title")
+            if title:
+                return " ".join(title) if isinstance(title, list) else str(title)
+    return value
+
+
+def _label(value: object) -> str:
+    """A mark's name as text: a year drawn as a number reads 2025, a jittered position (2019.16) is no name."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else ""
+    return _cell(value).replace("\n", " ")
+
+
+def _cell(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+TABLE_ROWS = 60  # more rows than a reader scans: the CSV has them all
+
+
+def data_table(spec: dict) -> str:
+    """The chart's rows as an HTML table behind a disclosure a keyboard reaches (summary), for readers who do
+    not see the chart; at most ``TABLE_ROWS`` rows, the CSV download has the rest."""
+    data = chart_data(spec).drop(columns=["source"], errors="ignore")
+    if data.empty:
+        return ""
+    shown = data.head(TABLE_ROWS)
+    more = f" (the first {TABLE_ROWS} of {len(data)}; the CSV has all)" if len(data) > TABLE_ROWS else ""
+    head = "".join(f"<th scope=\"col\">{html.escape(str(c))}</th>" for c in shown.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
+                   for row in shown.itertuples(index=False))
+    return (f'<details class="wc-table-of-chart"><summary>The data of this chart as a table{more}</summary>'
+            f'<div class="wc-scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+            "</details>")
 
 
 def _script_json(spec: dict) -> str:
@@ -91,12 +250,12 @@ def chart_html(spec: dict) -> str:
     return (
         f'<div id="{cid}" class="wc-chart" role="img" aria-label="{label}"></div>\n'
         '<script type="text/javascript">\n(function () {\n'
-        f'  var id = "{cid}", spec = {_script_json(spec)};\n'
+        f'  var id = "{cid}", name = "{figure_name(spec) or cid}", spec = {_script_json(spec)};\n'
         "  function draw() {\n"
         "    var el = document.getElementById(id);\n"
         '    if (!window.vegaEmbed) { el.textContent = "Chart library missing: _static/vega-offline.js"; return; }\n'
         "    var actions = {export: {svg: true, png: true}, source: false, compiled: false, editor: false};\n"
-        '    vegaEmbed(el, spec, {actions: actions, renderer: "svg", downloadFileName: id}).catch(function (e) {\n'
+        '    vegaEmbed(el, spec, {actions: actions, renderer: "svg", downloadFileName: name}).catch(function (e) {\n'
         '      el.textContent = "Chart failed to draw: " + e;\n    });\n  }\n'
         '  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); }\n'
         "  else { draw(); }\n})();\n</script>"
@@ -153,7 +312,7 @@ def data_link(spec: dict) -> str:
     """A download of the chart's data as UTF-8 CSV, embedded in the page (no separate file to go stale)."""
     csv_bytes = chart_data(spec).to_csv(index=False, lineterminator="\n").encode("utf-8")
     payload = base64.b64encode(csv_bytes).decode("ascii")
-    name = f"{chart_id(spec).removeprefix('fig-')}.csv"
+    name = f"{figure_name(spec) or chart_id(spec)}.csv"
     return (f'<p class="wc-data"><a download="{name}" href="data:text/csv;charset=utf-8;base64,{payload}">'
             f"Download the data of this chart (CSV, {len(csv_bytes):,} bytes)</a></p>")
 
@@ -177,7 +336,7 @@ class Figure:
             spec["usermeta"] = {**spec["usermeta"], FIGURE_NAME: name}
         self.spec = spec
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict[str, object], dict[str, object]]:
         bundle: dict[str, object] = {
             VEGALITE_MIME: notebook_spec(self.spec),
             "text/plain": f"<chart {chart_id(self.spec)}: {self.spec.get('title', {})}>",
@@ -185,7 +344,24 @@ class Figure:
         # The PNG is what the PDF prints; an analyst's one-chapter run (HTML only) skips it: it is the slowest part.
         if os.environ.get(CHART_PNG_ENV, "1") != "0":
             bundle["image/png"] = base64.b64encode(chart_png(self.spec)).decode("ascii")
-        return bundle
+        # The figure's label, caption and description travel with the output: the PDF's builder sees only the PNG.
+        return bundle, {FIGURE_META: figure_meta(self.spec)}
+
+
+FIGURE_META = "wuchang/figure"  # output metadata key: {"label", "caption", "description"}
+
+
+def figure_meta(spec: dict) -> dict[str, str]:
+    return {"label": figure_id(spec), "caption": caption(spec), "description": describe(spec)}
+
+
+def figure_options(meta: dict[str, str]) -> dict[str, str]:
+    """MyST-NB's figure options for the cell that shows a chart (cell metadata ``mystnb.figure``): the book
+    numbers the figure, labels it for {numref}, and sets the caption (first paragraph) and description (legend)."""
+    from analysis.presentation.markdown import escape
+
+    options = {"caption": f"{escape(meta['caption'])}\n\n{escape(meta['description'])}", "classes": "wc-figure"}
+    return {**options, "name": meta["label"]} if meta.get("label") else options
 
 
 def show(name: str, chart: alt.TopLevelMixin) -> Figure:
