@@ -226,3 +226,19 @@ def test_the_data_of_a_chart_is_a_table_a_keyboard_reaches():
     table = re.search(r"<details[^>]*><summary>[^<]+</summary>.*?</details>", page, re.S)
     assert table and "<table>" in table.group(0) and '<th scope="col">' in table.group(0)
     assert "<script" not in table.group(0)  # hostile labels stay text
+
+
+def test_prose_refers_to_figures_by_their_names():
+    """{numref}`fig-<name>` in a chapter's prose names a figure that chapter shows (Sphinx would only warn)."""
+    from analysis.chapters import CHAPTERS
+
+    refs = 0
+    for chapter in CHAPTERS:
+        cells = json.loads(chapter.notebook.read_text(encoding="utf-8"))["cells"]
+        code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        prose = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        shown = {f"fig-{n}" for n in re.findall(r'(?<![\w.])show\("([^"]+)"', code)}
+        for target in re.findall(r"\{numref\}`(?:[^`<]*<)?(fig-[a-z0-9-]+)>?`", prose):
+            assert target in shown, f"{chapter.slug} refers to {target}, which it does not show"
+            refs += 1
+    assert refs >= 5
