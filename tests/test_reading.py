@@ -192,3 +192,14 @@ def test_the_reference_pages_hold_every_term_and_every_column() -> None:
         section = dictionary.split(f"## `{path}`")[1].split("## `")[0]
         assert all(f"| `{c.name}` |" in section for c in columns), path
     assert {"glossary", "data", "changelog"} <= set(PAGES)
+
+
+def test_a_glossary_term_is_found_where_it_is_used_and_not_inside_other_words():
+    from analysis.presentation.reference_pages import glossary_terms
+
+    patterns = dict(glossary_terms())
+    assert patterns["超"].search("存贷款余额超2.2万亿元") and not patterns["超"].search("超过预期")
+    assert patterns["近"].search("近2000亿元") and not patterns["近"].search("附近")
+    assert patterns["预计"].search("预计全年")
+    order = [t for t, _ in glossary_terms()]
+    assert order.index("碳普惠") < order.index("普惠") and order.index("公办普惠幼儿园") < order.index("普惠")

@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
@@ -35,7 +36,7 @@ from analysis.datasets.checks import contents_sentence
 from analysis.datasets.context_series import SERIES
 from analysis.datasets.indicators import load_indicators
 from analysis.paths import PDF_LINK_ENV, PDF_NAME, USERDICT
-from analysis.presentation.reference_pages import data_dictionary_markdown, glossary_markdown
+from analysis.presentation.reference_pages import data_dictionary_markdown, glossary_markdown, glossary_terms
 from analysis.presentation.rules import reading_rules
 from analysis.report.text import load_report
 
@@ -217,10 +218,48 @@ class BibtexEntry(SphinxDirective):
         raise self.error(f"no BibTeX entry {key!r} in {', '.join(str(f) for f in files)}")
 
 
+GLOSSARY_PAGE = "book/glossary"
+# Where a term is not prose: headings, code, raw HTML, links and the glossary's own entries.
+NOT_PROSE = (nodes.title, nodes.subtitle, nodes.literal, nodes.literal_block, nodes.raw, nodes.reference,
+             nodes.term, nodes.caption, addnodes.pending_xref, addnodes.toctree)
+
+
+def _prose_texts(doctree: nodes.document) -> list[nodes.Text]:
+    return [t for t in doctree.findall(nodes.Text)
+            if not any(isinstance(a, NOT_PROSE) for a in _ancestors(t))]
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Node]:
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
+
+
+def glossary_links(app: Sphinx, doctree: nodes.document) -> None:
+    """Link each glossary term where it first appears in a page's prose, to its entry on the glossary page (a
+    cross-reference Sphinx resolves in the HTML and the PDF alike)."""
+    if app.env.docname == GLOSSARY_PAGE or GLOSSARY_PAGE not in app.env.found_docs:
+        return
+    for term, pattern in glossary_terms():
+        for text in _prose_texts(doctree):
+            m = pattern.search(text.astext())
+            if not m:
+                continue
+            whole = text.astext()
+            xref = addnodes.pending_xref("", nodes.inline(term, term, classes=["wc-term"]), refdomain="std",
+                                         reftype="term", reftarget=term, refexplicit=True, refwarn=True,
+                                         refdoc=app.env.docname)
+            text.parent.replace(text, [nodes.Text(whole[:m.start()]), xref, nodes.Text(whole[m.end():])])
+            break
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("book_subtitle", "", "env", [str])
     # Runs after jupyter-book and myst-parser have set their values; priority > 500 means later.
     app.connect("config-inited", _config_inited, priority=800)
+    app.connect("doctree-read", glossary_links)
     app.connect("html-page-context", _page_context)
     app.connect("doctree-resolved", _doctree_resolved)
     app.add_directive("book-bibtex", BookBibtex)

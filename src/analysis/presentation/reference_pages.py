@@ -4,6 +4,8 @@ file, with its meaning and allowed values, from the declarations the data check 
 
 from __future__ import annotations
 
+import re
+
 from analysis.datasets.carbon_market import CARBON_COLUMNS
 from analysis.datasets.checks import GLOSSARY_COLUMNS, read_glossary
 from analysis.datasets.context_series import CONTEXT_COLUMNS
@@ -47,10 +49,14 @@ def _row(*cells: str) -> str:
 
 
 def glossary_markdown() -> str:
-    """The report's terms (data/glossary.csv), then the book's own words: scopes, areas, statuses, grades."""
-    lines = ["## The report's terms", "", PRINT_COLUMNS_3, "",
-             "| term 术语 | the book says | what a Chinese reader means |", "|---|---|---|"]
-    lines += [_row(t["term"], t["reads_as"], t["meaning"]) for t in read_glossary()]
+    """The report's terms (data/glossary.csv) as a Sphinx glossary, which the pages link to where a term first
+    appears (``glossary_links``); then the book's own words: scopes, areas, statuses, grades."""
+    lines = ["## The report's terms", "",
+             "Each term, then the English this book uses for it and what a Chinese reader means by it.", "",
+             "```{glossary}"]
+    for t in read_glossary():
+        lines += [t["term"], f"  *{escape(t['reads_as'])}*: {escape(t['meaning']).replace(chr(10), ' ')}", ""]
+    lines += ["```"]
     for title, meanings in (("What a number measures (scope)", SCOPE_MEANING), ("Whose it is (area)", AREA_MEANING),
                             ("How final it is (status)", STATUS_MEANING),
                             ("How authoritative its page is (grade)", GRADE_MEANING)):
@@ -70,3 +76,11 @@ def data_dictionary_markdown() -> str:
             lines.append("| " + " | ".join([f"`{c.name}`", escape(c.meaning).replace("\n", " "), allowed]) + " |")
         lines.append("")
     return "\n".join(lines)
+
+
+def glossary_terms() -> list[tuple[str, re.Pattern[str]]]:
+    """The report's terms with the pattern of their appearance in prose, longest first (碳普惠 before 普惠). A
+    one-character qualifier (超, 近) counts only before a numeral: 超2.2万亿元, not 超过 or 附近."""
+    terms = sorted((t["term"] for t in read_glossary()), key=len, reverse=True)
+    numeral = r"(?=[0-9０-９〇一二两三四五六七八九十])"
+    return [(t, re.compile(re.escape(t) + (numeral if len(t) == 1 else ""))) for t in terms]
