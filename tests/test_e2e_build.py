@@ -122,7 +122,7 @@ def test_pdf_holds_every_chapter_and_chart(project: Path) -> None:
     assert (project / "_build" / "html" / "_static" / PDF_NAME).exists(), "the site links the PDF"
 
 
-def test_site_loads_nothing_from_other_hosts_and_every_chart_draws(project: Path) -> None:
+def test_site_loads_nothing_from_other_hosts_every_chart_draws_and_axe_passes(project: Path) -> None:
     from support.browser import browser, serve, visit
 
     html = project / "_build" / "html"
@@ -134,8 +134,10 @@ def test_site_loads_nothing_from_other_hosts_and_every_chart_draws(project: Path
     with serve(html) as base, browser() as b:
         for page in pages:
             shot = SCREENSHOTS / (page.replace("/", "_").removesuffix(".html") + ".png")
-            v = visit(b, base, page, shot if page not in ("genindex.html", "search.html") else None)
+            v = visit(b, base, page, shot if page not in ("genindex.html", "search.html") else None,
+                      accessibility=True)
             assert v.blocked == [], f"{page} requested other hosts: {v.blocked}"
+            assert v.accessibility == [], f"{page}: axe-core finds serious or critical violations: {v.accessibility}"
             assert v.console_errors == [], f"{page}: {v.console_errors}"
             assert v.charts_drawn == v.charts, f"{page}: {v.charts_drawn} of {v.charts} charts drawn"
             assert v.cjk_font, f"{page}: the CJK font is not available"

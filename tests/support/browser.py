@@ -27,6 +27,7 @@ class PageVisit:
     charts: int = 0  # chart containers on the page
     charts_drawn: int = 0  # containers holding a drawn SVG
     cjk_font: bool = False  # the CJK font is available to the page
+    accessibility: list[str] = field(default_factory=list)  # axe-core's serious and critical violations
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -58,8 +59,23 @@ def browser() -> Iterator[object]:
             b.close()
 
 
-def visit(b, base: str, page_path: str, screenshot: Path | None = None, timeout_ms: int = 20000) -> PageVisit:
-    """Load one page with other hosts blocked; wait for its charts; optionally save a full-page screenshot."""
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """axe-core's violations of the page's WCAG rules at the given impacts, one line each: rule, impact, how many
+    elements, the first element's selector and axe's summary of what to fix. axe-core comes from the
+    axe-playwright-python package (a development dependency), injected into the page: nothing is fetched."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    page.evaluate(AXE_SCRIPT)
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {len(v['nodes'])} element(s), e.g. {v['nodes'][0]['target']}: "
+            f"{v['nodes'][0].get('failureSummary', '').splitlines()[-1].strip()}"
+            for v in results["violations"] if v.get("impact") in impacts]
+
+
+def visit(b, base: str, page_path: str, screenshot: Path | None = None, timeout_ms: int = 20000,
+          accessibility: bool = False) -> PageVisit:
+    """Load one page with other hosts blocked; wait for its charts; optionally check it with axe-core and save a
+    full-page screenshot."""
     context = b.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     result = PageVisit(f"{base}/{page_path}")
@@ -86,6 +102,8 @@ def visit(b, base: str, page_path: str, screenshot: Path | None = None, timeout_
         "e => e.querySelector('svg') && e.querySelector('svg').getBoundingClientRect().width > 50).length")
     result.cjk_font = page.evaluate(
         "async () => { await document.fonts.ready; return document.fonts.check('16px \"Noto Sans CJK SC\"', '武昌'); }")
+    if accessibility:
+        result.accessibility = axe_violations(page)
     if screenshot:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)

@@ -246,16 +246,19 @@ def chart_html(spec: dict) -> str:
     """A container and the call that draws the chart with the site-wide bundle (``_static/vega-offline.js``);
     its menu saves the picture as SVG or PNG, offline."""
     cid = chart_id(spec)
-    label = html.escape(chart_title(spec), quote=True)
     return (
-        f'<div id="{cid}" class="wc-chart" role="img" aria-label="{label}"></div>\n'
+        f'<div id="{cid}" class="wc-chart"></div>\n'
         '<script type="text/javascript">\n(function () {\n'
         f'  var id = "{cid}", name = "{figure_name(spec) or cid}", spec = {_script_json(spec)};\n'
         "  function draw() {\n"
         "    var el = document.getElementById(id);\n"
         '    if (!window.vegaEmbed) { el.textContent = "Chart library missing: _static/vega-offline.js"; return; }\n'
         "    var actions = {export: {svg: true, png: true}, source: false, compiled: false, editor: false};\n"
-        '    vegaEmbed(el, spec, {actions: actions, renderer: "svg", downloadFileName: name}).catch(function (e) {\n'
+        '    vegaEmbed(el, spec, {actions: actions, renderer: "svg", downloadFileName: name}).then(function () {\n'
+        # the menu's button is an icon: give it a name a screen reader can say
+        '      var menu = el.querySelector("summary");\n'
+        '      if (menu) { menu.setAttribute("aria-label", "Save this chart as SVG or PNG"); }\n'
+        '    }).catch(function (e) {\n'
         '      el.textContent = "Chart failed to draw: " + e;\n    });\n  }\n'
         '  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); }\n'
         "  else { draw(); }\n})();\n</script>"
@@ -334,6 +337,8 @@ class Figure:
         spec = with_column_order(chart.to_dict())
         if name:
             spec["usermeta"] = {**spec["usermeta"], FIGURE_NAME: name}
+        # The drawing's accessible name (Vega labels its SVG with the description): title and what the data show.
+        spec.setdefault("description", f"{chart_title(spec).rstrip('.')}. {describe(spec)}")
         self.spec = spec
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict[str, object], dict[str, object]]:
