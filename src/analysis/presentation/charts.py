@@ -44,9 +44,6 @@ def altair_theme() -> alt.theme.ThemeConfig:
             "range": {"category": PALETTE},
             "view": {"stroke": None},
             "background": "white",
-            # Marks and axes stay out of the accessibility tree: a screen reader gets the chart's description
-            # (its accessible name) and the data table under it, not hundreds of unnamed shapes.
-            "aria": False,
         }
     }
 

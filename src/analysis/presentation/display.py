@@ -255,6 +255,12 @@ def chart_html(spec: dict) -> str:
         '    if (!window.vegaEmbed) { el.textContent = "Chart library missing: _static/vega-offline.js"; return; }\n'
         "    var actions = {export: {svg: true, png: true}, source: false, compiled: false, editor: false};\n"
         '    vegaEmbed(el, spec, {actions: actions, renderer: "svg", downloadFileName: name}).then(function () {\n'
+        # One image with one name (the spec's description: title and what the data show) for a screen reader,
+        # not hundreds of unnamed shapes; the data table under the chart gives the values.
+        '      var svg = el.querySelector("svg");\n'
+        '      svg.setAttribute("role", "img");\n'
+        '      svg.setAttribute("aria-label", spec.description || spec.title || name);\n'
+        '      Array.prototype.forEach.call(svg.children, function (c) { c.setAttribute("aria-hidden", "true"); });\n'
         # the menu's button is an icon: give it a name a screen reader can say
         '      var menu = el.querySelector("summary");\n'
         '      if (menu) { menu.setAttribute("aria-label", "Save this chart as SVG or PNG"); }\n'
