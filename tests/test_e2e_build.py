@@ -77,7 +77,7 @@ def test_every_chart_has_a_source_line_a_png_and_its_data(project: Path) -> None
         nb = nbformat.read(project / "book" / "chapters" / f"{chapter.slug}.ipynb", as_version=4)
         charts = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                   if VEGALITE_MIME in o.get("data", {})]
-        if chapter.toc_part == "Chapters":
+        if chapter.kind == "analysis":
             assert len(charts) >= 3, f"{chapter.slug}: {len(charts)} charts"
         for out in charts:
             spec = out["data"][VEGALITE_MIME]
@@ -130,7 +130,7 @@ def test_site_loads_nothing_from_other_hosts_every_chart_draws_and_axe_passes(pr
                    if "_static" not in p.parts and "http-equiv=\"Refresh\"" not in p.read_text(encoding="utf-8"))
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
-    chapter_pages = {f"book/chapters/{c.slug}.html" for c in CHAPTERS if c.toc_part == "Chapters"}
+    chapter_pages = {f"book/chapters/{c.slug}.html" for c in CHAPTERS if c.kind == "analysis"}
     with serve(html) as base, browser() as b:
         for page in pages:
             shot = SCREENSHOTS / (page.replace("/", "_").removesuffix(".html") + ".png")
@@ -219,7 +219,7 @@ def test_changed_data_file_reexecutes_exactly_its_readers(project: Path) -> None
 def test_failing_chapter_names_cell_and_keeps_last_good_book(project: Path) -> None:
     index = project / "_build" / "html" / "index.html"
     before = index.read_bytes()
-    chapter = CHAPTERS[-1] if CHAPTERS[-1].toc_part == "Chapters" else CHAPTERS[0]
+    chapter = CHAPTERS[-1]
     nb_path = project / "notebooks" / f"{chapter.slug}.ipynb"
     nb = nbformat.read(nb_path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('deliberate failure for the test')"))

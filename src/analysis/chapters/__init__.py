@@ -44,7 +44,8 @@ class Chapter:
     title: str
     sections: tuple[str, ...]  # report section keys (analysis.report.text.SECTIONS) it analyses
     params: tuple[Param, ...] = ()
-    toc_part: str = "Chapters"  # the part of the table of contents it is listed under: Chapters | Appendix
+    # analysis: reads sections of the report, with charts and a table of their figures; notes: about the text
+    kind: str = "analysis"
 
     @property
     def notebook(self):
@@ -55,7 +56,7 @@ class Chapter:
         return BOOK_CHAPTERS / f"{self.slug}.ipynb"
 
 
-TOC_PARTS = ("Chapters", "Appendix")
+TOC_PARTS = ("Chapters", "Appendix")  # the executed chapters, then the hand-written pages
 # Hand-written pages after the chapters, in book/ (without the .md suffix).
 PAGES: tuple[str, ...] = ("method", "glossary", "data", "changelog", "cite")
 
@@ -195,6 +196,7 @@ CHAPTERS: tuple[Chapter, ...] = (
                   "the notes file to validate and show (columns id, passage, kind, problem, treatment)",
                   roots=("data",)),
         ),
+        kind="notes",
     ),
 )
 
@@ -213,7 +215,7 @@ def toc_yaml() -> str:
     lines = ["# Written from src/analysis/chapters/__init__.py by the build (a test keeps the committed file equal);",
              "# add chapters there, not here.", "format: jb-book", "root: book/intro", "parts:"]
     for part in TOC_PARTS:
-        members = [c for c in CHAPTERS if c.toc_part == part]
+        members = list(CHAPTERS) if part == TOC_PARTS[0] else []
         pages = list(PAGES) if part == TOC_PARTS[-1] else []
         if not members and not pages:
             continue

@@ -74,6 +74,13 @@ SERIES: dict[str, Series] = {s.key: s for s in (
     Series("gp_budget_revenue_growth_target", "地方一般公共预算收入增长目标",
            "budget revenue growth target of the year's plan", "%", False, None),
     Series("fai_target", "全社会固定资产投资计划", "fixed-asset investment planned for the year", "亿元", False, None),
+    # The final accounts' general budget (决算): what the district spent, and what it received and paid beyond
+    # its own revenue.
+    Series("gp_budget_expenditure", "一般公共预算支出", "general public budget expenditure", "亿元", False, None),
+    Series("transfers_general", "税收返还及一般转移支付", "tax rebates and general transfers from higher levels",
+           "亿元", False, None),
+    Series("transfers_special", "专项转移支付", "earmarked transfers from higher levels", "亿元", False, None),
+    Series("remittances_up", "上解上级支出", "remittances to higher levels", "亿元", False, None),
 )}
 # A plan target and the series whose later account it is judged against: (target key, series key, what is set).
 PLAN_TARGETS = (("gdp_growth_target", "gdp", "growth"), ("gp_budget_revenue_growth_target", "gp_budget_revenue",
