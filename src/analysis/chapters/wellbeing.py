@@ -4,11 +4,13 @@ the total budget spending implied by 民生支出 and its share (a lower bound o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 
 from analysis.methods.commitments import MEASURES
+from analysis.methods.derived import Interval
 from analysis.methods.statements import NUMBERED, OTHER, UNNUMBERED
 from analysis.presentation.charts import PALETTE, source_line
 from analysis.presentation.commitments import MEASURE_COLORS, MEASURE_LABELS
@@ -85,6 +87,66 @@ def margin_chart(curve: pd.DataFrame, *, spending_yi: float, share: float, reven
             f"How much spending {spending_phrase} allows: implied general budget spending",
             subtitle=[f"implied spending = {spending_yi:g}亿元 × (1 + excess) / {share:g}%; "
                       "dashed: 2023 budget revenue", source_line("review-4", "review-1")]))
+
+
+# The final accounts' items the chapter sets beside its inference, in the order of the budget's balance:
+# (series key of data/context/context_series.csv, side of the account, short label).
+ACCOUNT_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("gp_budget_revenue", "receipts 收入", "own revenue 地方一般公共预算收入"),
+    ("transfers_general", "receipts 收入", "tax rebates and general transfers 税收返还及一般转移支付"),
+    ("transfers_special", "receipts 收入", "earmarked transfers 专项转移支付"),
+    ("gp_budget_expenditure", "uses 支出", "spending 一般公共预算支出"),
+    ("remittances_up", "uses 支出", "remittances to higher levels 上解上级支出"),
+)
+
+
+@dataclass(frozen=True)
+class FinalAccountsCheck:
+    """The chapter's inference from 民生支出 and its share, against the final accounts of the same year."""
+
+    spending: float  # general budget spending in the final accounts, 亿元
+    implied_lo: float  # the chapter's lower bound on that spending, 亿元
+    livelihood: Interval  # livelihood spending that the final spending, the printed share and 超 allow, 亿元
+    net_outflow: float  # remittances to higher levels less transfers received, 亿元
+
+    @property
+    def confirms(self) -> bool:
+        return self.spending >= self.implied_lo
+
+
+def final_accounts_check(accounts: dict[str, float], implied_lo: float, livelihood_floor: float,
+                         share: Interval) -> FinalAccountsCheck:
+    """``accounts``: the final accounts' items by series key (``ACCOUNT_ITEMS``), 亿元. The livelihood spending
+    the figures allow is the printed share of the final spending (its rounding interval), and more than the
+    report's 超 floor."""
+    spending = accounts["gp_budget_expenditure"]
+    allowed = Interval(max(livelihood_floor, spending * share.lo / 100), spending * share.hi / 100)
+    inflow = accounts["transfers_general"] + accounts["transfers_special"]
+    return FinalAccountsCheck(spending, implied_lo, allowed, accounts["remittances_up"] - inflow)
+
+
+def accounts_chart(accounts: dict[str, float], implied_lo: float, spending_phrase: str, share_phrase: str,
+                   source: str) -> alt.LayerChart:
+    """The final accounts' receipts and uses of 2023 that matter here, with the chapter's lower bound on spending
+    as a rule: what the report's share implied, and where the district's money went beside spending."""
+    rows = pd.DataFrame([{"side": side, "item": label, "value": round(accounts[key], 2)}
+                         for key, side, label in ACCOUNT_ITEMS])
+    bars = alt.Chart(rows).mark_bar().encode(
+        x=alt.X("value:Q", title="亿元 (100 million yuan), final accounts 决算 2023"),
+        y=alt.Y("item:N", sort=None, title=None),
+        color=alt.Color("side:N", title="side of the account", scale=alt.Scale(range=PALETTE[:2])),
+        tooltip=["side:N", "item:N", alt.Tooltip("value:Q", format=",.2f")],
+    )
+    labels = bars.mark_text(align="left", dx=4, fontSize=10).encode(text=alt.Text("value:Q", format=",.2f"),
+                                                                     color=alt.value("#333333"))
+    bound_row = pd.DataFrame({"value": [implied_lo], "what": ["the chapter's lower bound on spending"]})
+    bound = alt.Chart(bound_row).mark_rule(strokeDash=[4, 3], color="#333333").encode(
+        x="value:Q", tooltip=["what:N", alt.Tooltip("value:Q", format=",.1f")])
+    return alt.layer(bars, labels, bound).properties(
+        width=460, height=170,
+        title=alt.TitleParams("The 2023 general budget in the final accounts, against what the report implied",
+                              subtitle=[f"Dashed: the lower bound on spending implied by {spending_phrase} at a "
+                                        f"share of {share_phrase}", source]))
 
 
 def _examples(s: pd.Series) -> str:
