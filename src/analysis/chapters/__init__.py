@@ -186,6 +186,16 @@ CHAPTERS: tuple[Chapter, ...] = (
         ),
     ),
     Chapter(
+        "09_wuhan_districts",
+        "Among Wuhan's districts 武汉各区",
+        ("review-1",),
+        (
+            Param("boundary_source", "str", "amap",
+                  "district boundaries: amap (detailed, converted from GCJ-02) or tianditu (official, simplified)",
+                  choices=("amap", "tianditu")),
+        ),
+    ),
+    Chapter(
         "90_source_notes",
         "Source notes 原文勘误",
         SECTION_KEYS,

@@ -15,6 +15,7 @@ from analysis.datasets.indicators import (
     validate_indicators,
 )
 from analysis.datasets.outside_figures import validate_outside_figures
+from analysis.datasets.wuhan_districts import validate_wuhan_districts
 from analysis.errors import DataError, Problem
 from analysis.paths import GLOSSARY, INDICATORS, NOTEBOOKS, relative
 from analysis.report.text import load_report
@@ -34,6 +35,7 @@ def check_all() -> None:
     problems += context_series.validate_context()
     problems += validate_carbon_market()
     problems += validate_outside_figures()
+    problems += validate_wuhan_districts()
     problems += validate_glossary(report=report)
     problems += notes.validate_source_notes(report=report)
     problems += _map_layer_problems()
@@ -61,11 +63,13 @@ def contents_sentence() -> str:
     from analysis.datasets.carbon_market import carbon_statements
     from analysis.datasets.indicators import load_indicators
     from analysis.datasets.outside_figures import outside_figures
+    from analysis.datasets.wuhan_districts import load_wuhan_districts
 
     n_report = len(load_indicators())
     grades = Counter(context_series.load_context()["grade"])
     grades.update(s.grade for s in carbon_statements())
     grades.update(f.grade for f in outside_figures())
+    grades.update(load_wuhan_districts()["grade"])
     by_grade = ", ".join(f"{grades[g]} {g}" for g in ("official", "official-secondary", "unofficial") if grades[g])
     return (f"The book reads **{n_report} figures from the report itself** (`data/indicators.csv`) and sets beside "
             f"them **{sum(grades.values())} figures from other pages** ({by_grade}; `data/context/`), each with its "

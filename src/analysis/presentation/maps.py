@@ -15,6 +15,7 @@ subtitle. Maps keep to the city's extent: no national or provincial borders are 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -377,3 +378,57 @@ def neighbour_chart(source: str = "amap", width: int = 420) -> alt.LayerChart:
         "Where 武昌 meets its neighbours", [
             f"Boundary of 武昌 within {geo.SHARED_TOLERANCE_M:.0f} m of each neighbour, km (EPSG:4547).",
             geo.source_note(source)]))
+
+
+# --- Wuhan's districts as a choropleth ---------------------------------------------------------------------
+
+NO_DATA = "no comparable figure 无可比数据"
+NO_DATA_COLOUR = "#f0f0f0"
+CLASS_COLOURS = ["#deebf7", "#9ecae1", "#4292c6", "#2171b5", "#08306b"]  # light to dark: more is darker
+
+
+def class_labels(breaks: Sequence[float], unit: str, fmt: str = ",.0f") -> list[str]:
+    """Legend labels of the classes ``breaks`` cut: "< b1", "b1–b2", …, "≥ bn", with the unit."""
+    edges = [format(b, fmt) for b in breaks]
+    return ([f"< {edges[0]} {unit}"] + [f"{a}–{b} {unit}" for a, b in pairwise(edges)]
+            + [f"≥ {edges[-1]} {unit}"])
+
+
+def classify(values: pd.Series, breaks: Sequence[float], unit: str, fmt: str = ",.0f") -> pd.Series:
+    """Each value's class label (``class_labels``); a missing value is ``NO_DATA``."""
+    labels = class_labels(breaks, unit, fmt)
+    return pd.Series([NO_DATA if pd.isna(v) else labels[int(np.searchsorted(breaks, v, side="right"))]
+                      for v in values], index=values.index)
+
+
+def district_choropleth(districts: gpd.GeoDataFrame, class_column: str, classes: Sequence[str], title: str,
+                        legend_title: str, tooltip: Sequence[tuple[str, str]], notes: Sequence[str], source: str,
+                        colours: Sequence[str] | None = None, highlight: int = geo.WUCHANG,
+                        width: int = 520) -> alt.LayerChart:
+    """Wuhan's district polygons filled by class, with "no data" shown as its own class, the district names,
+    and ``highlight`` (武昌) outlined; classes in the legend in the given order, then no data."""
+    if colours is None:  # a sequential scale for up to five classes
+        if len(classes) > len(CLASS_COLOURS):
+            raise ValueError(f"{len(classes)} classes; give colours for more than {len(CLASS_COLOURS)}")
+        colours = CLASS_COLOURS[len(CLASS_COLOURS) - len(classes):]
+    domain, scale_range = [*classes, NO_DATA], [*colours[:len(classes)], NO_DATA_COLOUR]
+    columns = list(dict.fromkeys(["name_zh", "name_en", class_column, *[field for field, _ in tooltip]]))
+    shapes = alt.Chart(alt.Data(values=_values(_simplified(districts), columns))).mark_geoshape(
+        stroke="white", strokeWidth=0.8).encode(
+        color=alt.Color(f"{class_column}:N", title=legend_title, scale=alt.Scale(domain=domain, range=scale_range),
+                        legend=alt.Legend(orient="right", labelLimit=260)),
+        tooltip=[alt.Tooltip("name_zh:N", title="区"), alt.Tooltip("name_en:N", title="district"),
+                 *[alt.Tooltip(f"{field}:N", title=title) for field, title in tooltip]])
+    outline = alt.Chart(alt.Data(values=_values(_simplified(districts[districts["adcode"] == highlight]),
+                                                ["name_zh"]))).mark_geoshape(
+        filled=False, stroke=PALETTE[1], strokeWidth=2.2)
+    labels = _label_points(districts, ["short_zh", "name_en", class_column])
+    dark = set(classes[-2:]) if len(classes) > 2 else set()
+    labels["colour"] = np.where(labels[class_column].isin(dark), "white", "#333333")
+    text = alt.Chart(labels).mark_text(fontSize=10, fontWeight="bold").encode(
+        longitude="lon:Q", latitude="lat:Q", text="short_zh:N", color=alt.Color("colour:N", scale=None),
+        tooltip=[alt.Tooltip("name_en:N", title="district")])
+    frame = _frame(districts.geometry, 3000)
+    w, h = _size(frame, width)
+    return alt.layer(shapes, outline, text).properties(
+        width=w, height=h, projection=_projection(frame), title=_title(title, [*notes, source]))

@@ -14,6 +14,7 @@ from analysis.datasets.indicators import EXCLUSION_COLUMNS, INDICATOR_COLUMNS
 from analysis.datasets.notes import NOTE_COLUMNS
 from analysis.datasets.outside_figures import OUTSIDE_COLUMNS
 from analysis.datasets.provenance import GRADE_MEANING
+from analysis.datasets.wuhan_districts import DISTRICT_COLUMNS
 from analysis.paths import (
     CARBON_MARKET,
     CONTEXT_SERIES,
@@ -22,6 +23,7 @@ from analysis.paths import (
     INDICATORS,
     OUTSIDE_FIGURES,
     SOURCE_NOTES,
+    WUHAN_DISTRICTS,
     relative,
 )
 from analysis.presentation.markdown import escape
@@ -35,6 +37,7 @@ DATA_FILES: tuple[tuple[str, str, tuple[Column, ...]], ...] = (
     (relative(CONTEXT_SERIES), "the district's headline figures of other years, from other pages", CONTEXT_COLUMNS),
     (relative(CARBON_MARKET), "the national carbon market's published totals", CARBON_COLUMNS),
     (relative(OUTSIDE_FIGURES), "single outside figures the chapters use", OUTSIDE_COLUMNS),
+    (relative(WUHAN_DISTRICTS), "Wuhan's districts: the 2020 census by area and 2023 figures", DISTRICT_COLUMNS),
     (relative(GLOSSARY), "the report's terms as Chinese readers mean them", GLOSSARY_COLUMNS),
 )
 

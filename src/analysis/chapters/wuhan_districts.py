@@ -1,0 +1,204 @@
+"""Chapter 09, Wuchang among Wuhan's districts: the 2020 census on the district polygons (only where a census
+area is the whole of one polygon), each census area's share of the city, the 2023 GDP figures found for the
+central districts, and the report's claim to lead them.
+
+Figures come from ``data/context/wuhan_districts.csv`` (each with its page and grade) and, for Wuchang's own
+2023 GDP, from the report (``data/indicators.csv``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analysis.datasets import geo
+from analysis.datasets.context_series import derive_qualifier
+from analysis.datasets.wuhan_districts import COVERAGES, WUHAN_ADCODE
+from analysis.presentation.charts import PALETTE, QUALIFIER_STYLE, base_qualifier
+from analysis.presentation.maps import NO_DATA, class_labels, classify, district_choropleth
+
+# Wuhan's seven central districts (中心城区), the reference group of the report's 中心城区第一.
+CENTRAL = ("420102", "420103", "420104", "420105", "420106", "420107", "420111")
+DENSITY_BREAKS = (2_000, 5_000, 10_000, 20_000)  # residents per km² of polygon
+COVERAGE_LABEL = {
+    "district": "whole district 全区 (the count is the polygon's)",
+    "part of a district": "part of a district: residents on its land counted with a functional zone",
+}
+
+
+def census_on_polygons(rows: pd.DataFrame, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The 13 polygons with their census row: population, coverage and, only where the census area is the whole
+    district, residents per km² of the polygon's area (which includes water up to the boundary)."""
+    census = rows[(rows["indicator"] == "census_pop") & rows["adcode"].isin(districts["adcode"].astype(str))]
+    merged = districts.assign(adcode_s=districts["adcode"].astype(str)).merge(
+        census[["adcode", "area", "value", "coverage", "note", "grade"]].rename(
+            columns={"adcode": "adcode_s", "value": "census_pop"}), on="adcode_s", how="left", validate="1:1")
+    whole = merged["coverage"] == "district"
+    merged["density"] = np.where(whole, merged["census_pop"] / merged["area_km2"], np.nan)
+    merged["density_shown"] = [f"{d:,.0f} per km²" if whole_ else "not comparable: " + str(n)
+                               for d, whole_, n in zip(merged["density"], whole, merged["note"], strict=True)]
+    merged["census_shown"] = merged["census_pop"].map(lambda v: f"{v:,.0f}")
+    merged["coverage_label"] = merged["coverage"].map(COVERAGE_LABEL)
+    return gpd.GeoDataFrame(merged.drop(columns=["adcode_s"]), geometry="geometry", crs=districts.crs)
+
+
+def density_map(polygons: gpd.GeoDataFrame, source: str) -> alt.LayerChart:
+    polygons = polygons.assign(density_class=classify(polygons["density"], DENSITY_BREAKS, "per km²"))
+    return district_choropleth(
+        polygons, "density_class", class_labels(DENSITY_BREAKS, "per km²"),
+        "Residents per km², 2020 census, on each district's polygon", "residents 常住人口 per km²",
+        [("census_shown", "census count"), ("density_shown", "density")],
+        ["Density = census count ÷ the polygon's area, water up to the boundary included (mid-Yangtze, 东湖).",
+         f"{NO_DATA}: the census counts part of the district's residents with a functional zone (东湖高新, "
+         "东湖风景, 武汉经开)."], source)
+
+
+def coverage_map(polygons: gpd.GeoDataFrame, source: str) -> alt.LayerChart:
+    order = [COVERAGE_LABEL[k] for k in ("district", "part of a district")]
+    return district_choropleth(
+        polygons, "coverage_label", order, "What the census count of each district polygon covers",
+        "census area 普查口径", [("census_shown", "census count"), ("note", "note")],
+        ["The census counts 15 areas: 12 districts, 汉南 inside 武汉经开, and three functional zones that have no "
+         "polygon of their own."], source, colours=[PALETTE[0], PALETTE[3]])
+
+
+def population_shares(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each census area's share of the city's census count, with its coverage; 汉南, a line inside 武汉经开, is
+    left out so that the shares add up to the whole."""
+    census = rows[rows["indicator"] == "census_pop"]
+    city = float(census.loc[census["adcode"] == WUHAN_ADCODE, "value"].iloc[0])
+    areas = census[(census["adcode"] != WUHAN_ADCODE) & (census["area"] != "汉南")].copy()
+    areas["share"] = 100 * areas["value"] / city
+    areas["kind"] = areas["coverage"].map({"district": "district 区", "part of a district": "district 区",
+                                           "functional zone": "functional zone 功能区"})
+    return areas.sort_values("share", ascending=False)[["area", "value", "share", "kind", "coverage"]]
+
+
+def share_chart(shares: pd.DataFrame, source: str, highlight: str = "武昌") -> alt.LayerChart:
+    data = shares.assign(role=np.where(shares["area"] == highlight, "武昌 Wuchang", shares["kind"]),
+                         label=shares["share"].map(lambda s: f"{s:.2f}%"))
+    roles = ["武昌 Wuchang", "district 区", "functional zone 功能区"]
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("share:Q", title="share of Wuhan's residents 占全市常住人口, %"),
+        y=alt.Y("area:N", sort=None, title=None),
+        color=alt.Color("role:N", title=None,
+                        scale=alt.Scale(domain=roles, range=[PALETTE[1], "#9fb8c8", PALETTE[3]])),
+        tooltip=["area:N", alt.Tooltip("value:Q", title="census count", format=","),
+                 alt.Tooltip("share:Q", format=".2f"), "coverage:N"])
+    text = bars.mark_text(align="left", dx=3, fontSize=10).encode(text="label:N", color=alt.value("#333333"))
+    total = shares["share"].sum()
+    return alt.layer(bars, text).properties(width=420, height=330, title=alt.TitleParams(
+        "Each census area's share of Wuhan's residents, 2020",
+        subtitle=[f"The 15 areas add up to {total:.2f}% of the city's count (汉南 is within 武汉经开).", source]))
+
+
+@dataclass(frozen=True)
+class CentralGdp:
+    """The 2023 GDP figures found for the central districts, beside Wuchang's, and what they allow to say."""
+
+    table: pd.DataFrame  # one row per central district: figure, status, grade (NaN where none was found)
+    wuchang_floor: float  # the report's 突破 figure, 亿元
+    exceeded: list[str]  # districts with a figure Wuchang's floor is above
+    missing: list[str]  # central districts without a 2023 figure
+
+    @property
+    def verdict(self) -> str:
+        if self.missing:
+            return (f"consistent with the figures found: Wuchang's floor is above all {len(self.exceeded)} central "
+                    f"districts with a 2023 figure, but {', '.join(self.missing)} "
+                    f"{'has' if len(self.missing) == 1 else 'have'} none, so the claim cannot be confirmed")
+        return f"confirmed: Wuchang's floor is above every other central district's figure ({len(self.exceeded)})"
+
+
+def central_gdp(rows: pd.DataFrame, districts: gpd.GeoDataFrame, wuchang: pd.Series) -> CentralGdp:
+    names = districts.assign(adcode=districts["adcode"].astype(str)).set_index("adcode")
+    gdp = rows[(rows["indicator"] == "gdp") & (rows["year"] == 2023) & rows["adcode"].isin(CENTRAL)]
+    floor = float(wuchang["value"]) / 1e8
+    table = []
+    for code in CENTRAL:
+        found = gdp[gdp["adcode"] == code]
+        row = {"adcode": code, "district": f"{names.loc[code, 'name_zh']} {names.loc[code, 'name_en']}"}
+        if code == str(geo.WUCHANG):
+            row.update(value=floor, status="estimate", grade="the report", phrase=str(wuchang["display"]),
+                       qualifier=str(wuchang["qualifier"]), coverage="district")
+        elif not found.empty:
+            f = found.iloc[0]
+            qualifier, _, phrase = derive_qualifier(float(f["value"]), f["unit"], f["excerpt"], f["note"])
+            row.update(value=float(f["value"]), status=f["status"], grade=f["grade"], phrase=phrase,
+                       qualifier=qualifier, coverage=f["coverage"])
+        table.append(row)
+    frame = pd.DataFrame(table)
+    others = frame[frame["adcode"] != str(geo.WUCHANG)]
+    exceeded = others.loc[others["value"].notna() & (others["value"] < floor), "district"].tolist()
+    missing = others.loc[others["value"].isna(), "district"].tolist()
+    return CentralGdp(frame, floor, exceeded, missing)
+
+
+def found_by_status(result: CentralGdp) -> str:
+    """The figures found for the other central districts, grouped by status and grade, in words."""
+    others = result.table[(result.table["adcode"] != str(geo.WUCHANG)) & result.table["value"].notna()]
+    parts = [f"{status} figures on {grade} pages for {', '.join(group['district'])}"
+             for (status, grade), group in sorted(others.groupby(["status", "grade"]), key=lambda g: (
+                 g[0][0] != "final", g[0][1] != "official"))]  # final and official first
+    return "; ".join(parts)
+
+
+def central_gdp_chart(result: CentralGdp, source: str) -> alt.LayerChart:
+    data = result.table.dropna(subset=["value"]).assign(
+        how=lambda d: d["status"].map({"final": "final 定案 (yearbook)", "estimate": "estimate 预计"}) + " · "
+        + d["grade"],
+        marker=lambda d: d["qualifier"].map(lambda q: QUALIFIER_STYLE[base_qualifier(q)][2]))
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("value:Q", title="GDP 2023, 亿元 (100 million yuan)",
+                scale=alt.Scale(domain=[0, 1.2 * float(data["value"].max())])),
+        y=alt.Y("district:N", sort="-x", title=None),
+        color=alt.Color("how:N", title="status · grade of the page"),
+        tooltip=["district:N", "phrase:N", "how:N", "coverage:N", alt.Tooltip("marker:N", title="qualifier")])
+    text = bars.mark_text(align="left", dx=3, fontSize=10).encode(text="phrase:N", color=alt.value("#333333"))
+    missing = "; no 2023 figure found for " + ", ".join(result.missing) if result.missing else ""
+    return alt.layer(bars, text).properties(width=420, height=170, title=alt.TitleParams(
+        "GDP of Wuhan's central districts, 2023: the figures found",
+        subtitle=[f"Wuchang: the report's {data.loc[data['adcode'] == str(geo.WUCHANG), 'phrase'].iloc[0]} "
+                  f"(a floor){missing}.", "洪山: the district's own accounts, without 东湖高新 on its land.",
+                  source]))
+
+
+def coverage_counts(polygons: gpd.GeoDataFrame) -> dict[str, int]:
+    return {k: int((polygons["coverage"] == k).sum()) for k in COVERAGES}
+
+
+def printed(row: pd.Series) -> str:
+    """A figure as its page prints it, qualifier words included (突破1900亿元, 76.35万人)."""
+    return derive_qualifier(float(row["value"]), row["unit"], row["excerpt"], row["note"])[2]
+
+
+def district_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """One line per census area and the city: the 2020 census count and share, and the 2023 figures found,
+    each with its status and the grade of its page; a figure not found is said to be missing."""
+    census = rows[rows["indicator"] == "census_pop"]
+    city = float(census.loc[census["adcode"] == WUHAN_ADCODE, "value"].iloc[0])
+
+    def cell(area: str, indicator: str) -> str:
+        found = rows[(rows["area"] == area) & (rows["indicator"] == indicator) & (rows["year"] == 2023)]
+        if found.empty:
+            return "not found"
+        f = found.iloc[0]
+        return f"{printed(f)} ({f['status']}, {f['grade']})"
+
+    out = []
+    for _, c in census.iterrows():
+        out.append({
+            "area 区域": c["area"],
+            "covers 口径": c["coverage"],
+            "census 2020 七普": f"{c['value']:,.0f}",
+            "share of city 占全市": f"{100 * c['value'] / city:.2f}%",
+            "GDP 2023": cell(c["area"], "gdp"),
+            "growth 2023": cell(c["area"], "gdp_growth"),
+            "land area": cell(c["area"], "land_area"),
+            "residents 2023": cell(c["area"], "resident_pop"),
+        })
+    return pd.DataFrame(out)

@@ -1,0 +1,72 @@
+"""Wuhan's districts beside Wuchang: every census count on at most one polygon, never silently misplaced; a
+density only where the census area is the whole district; the report's claim judged on what was found."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+
+from analysis.datasets.wuhan_districts import POLYGONS, load_wuhan_districts, validate_wuhan_districts
+from analysis.paths import WUHAN_DISTRICTS
+
+
+def _rows() -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(WUHAN_DISTRICTS.read_text(encoding="utf-8"))))
+
+
+def _write(tmp_path, rows: list[dict[str, str]]):
+    path = tmp_path / "wuhan_districts.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_the_data_place_every_polygon_once_and_print_every_figure():
+    assert validate_wuhan_districts() == []
+    rows = load_wuhan_districts()
+    census = rows[rows["indicator"] == "census_pop"]
+    assert sorted(census.loc[census["adcode"].isin(POLYGONS), "adcode"]) == sorted(POLYGONS)
+    zones = census[census["coverage"] == "functional zone"]
+    assert set(zones["area"]) == {"东湖高新", "东湖风景", "武汉经开"} and (zones["adcode"] == "").all()
+    # the 15 census areas (汉南 is a line inside 武汉经开) add up to the city's count
+    city = census.loc[census["coverage"] == "city", "value"].iloc[0]
+    assert census.loc[~census["area"].isin(["全市", "汉南"]), "value"].sum() == city
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (lambda rows: rows.pop(next(i for i, r in enumerate(rows) if r["area"] == "江汉")), "polygon 420103 has 0"),
+    (lambda rows: rows[next(i for i, r in enumerate(rows) if r["area"] == "东湖高新")].update(adcode="420111"),
+     "none for a functional zone"),
+    (lambda rows: rows[next(i for i, r in enumerate(rows) if r["area"] == "武昌")].update(value="1092751"),
+     "does not print the value"),
+])
+def test_a_misplaced_or_unprinted_figure_is_refused(tmp_path, change, says):
+    rows = _rows()
+    change(rows)
+    problems = validate_wuhan_districts(_write(tmp_path, rows))
+    assert any(says in str(p) for p in problems), problems
+
+
+def test_density_only_where_the_census_area_is_the_whole_district():
+    from analysis.chapters.wuhan_districts import census_on_polygons
+    from analysis.datasets.geo import with_size, wuhan_districts
+
+    polygons = census_on_polygons(load_wuhan_districts(), with_size(wuhan_districts()))
+    whole = polygons["coverage"] == "district"
+    assert polygons.loc[whole, "density"].notna().all() and polygons.loc[~whole, "density"].isna().all()
+    assert set(polygons.loc[~whole, "short_zh"]) >= {"洪山", "江夏"}  # land of the high-tech zone
+
+
+def test_the_claim_to_lead_is_not_confirmed_while_a_central_district_lacks_a_figure():
+    from analysis.chapters.wuhan_districts import CentralGdp
+
+    table = pd.DataFrame({"adcode": ["420106", "420102", "420103"], "district": ["武昌", "江岸", "江汉"],
+                          "value": [1900.0, 1625.35, None]})
+    result = CentralGdp(table, 1900.0, ["江岸"], ["江汉"])
+    assert "cannot be confirmed" in result.verdict and "江汉" in result.verdict
+    assert CentralGdp(table.iloc[:2], 1900.0, ["江岸"], []).verdict.startswith("confirmed")
