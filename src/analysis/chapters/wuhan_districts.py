@@ -202,3 +202,54 @@ def district_table(rows: pd.DataFrame) -> pd.DataFrame:
             "residents 2023": cell(c["area"], "resident_pop"),
         })
     return pd.DataFrame(out)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A denominator for a per-km² or per-resident figure: what it is, its value, and where it comes from."""
+
+    label: str
+    value: float
+    source: str  # the grade of its page, or "computed" for a polygon's area
+
+
+def per_basis(ind: pd.DataFrame, measures: list[tuple[str, str, float, str]], bases: list[Basis]) -> pd.DataFrame:
+    """Each measure over each basis as the interval the figures allow: ``measures`` are (indicator id, label,
+    scale to the display unit, unit); a 突破 figure gives a floor only (``hi`` infinite)."""
+    from analysis.methods.derived import stated_interval
+
+    out = []
+    for key, label, scale, unit in measures:
+        stated = stated_interval(ind.loc[key]).scale(scale)
+        for basis in bases:
+            out.append({"measure": label, "basis": basis.label, "basis_value": basis.value, "source": basis.source,
+                        "lo": stated.lo / basis.value, "hi": stated.hi / basis.value, "unit": unit,
+                        "phrase": str(ind.loc[key, "display"])})
+    return pd.DataFrame(out)
+
+
+def spread(frame: pd.DataFrame, measure: str) -> tuple[float, float]:
+    """The smallest and the largest floor of a measure over its bases: the range a single number would hide."""
+    lows = frame.loc[frame["measure"] == measure, "lo"]
+    return float(lows.min()), float(lows.max())
+
+
+def per_basis_chart(frame: pd.DataFrame, source: str) -> alt.VConcatChart:
+    """One panel per measure: the floor each basis gives, labelled with the basis and its provenance."""
+    panels = []
+    for measure, rows in frame.groupby("measure", sort=False):
+        data = rows.assign(label=[f"≥ {lo:,.1f}" if hi == np.inf else f"{lo:,.1f}–{hi:,.1f}"
+                                  for lo, hi in zip(rows["lo"], rows["hi"], strict=True)],
+                           basis_shown=[f"{b} ({s})" for b, s in zip(rows["basis"], rows["source"], strict=True)])
+        bars = alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
+            x=alt.X("lo:Q", title=f"{measure}, {data['unit'].iloc[0]} (floor)",
+                    scale=alt.Scale(domain=[0, 1.25 * float(data["lo"].max())])),
+            y=alt.Y("basis_shown:N", sort=None, title=None, axis=alt.Axis(labelLimit=330)),
+            tooltip=["measure:N", "basis:N", alt.Tooltip("basis_value:Q", format=",.2f"), "source:N", "label:N",
+                     alt.Tooltip("phrase:N", title="the report's figure")])
+        text = bars.mark_text(align="left", dx=3, fontSize=10).encode(text="label:N", color=alt.value("#333333"))
+        panels.append(alt.layer(bars, text).properties(width=300, height=24 * len(data), title=measure))
+    return alt.vconcat(*panels, spacing=22).properties(title=alt.TitleParams(
+        "Wuchang per km² and per resident, by the area and the population used",
+        subtitle=["Each bar: the report's 2023 figure over one published area or population; its floor "
+                  "(突破 sets no ceiling).", source]))

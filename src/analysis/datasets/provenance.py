@@ -28,7 +28,7 @@ PROVENANCE_COLUMNS: tuple[Column, ...] = (
     Column("excerpt", "the exact words that state the figure, as the page prints them"),
     Column("grade", "; ".join(f"{k} = {v}" for k, v in GRADE_MEANING.items()), GRADES),
 )
-URL = re.compile(r"https?://[^\s/]+\.[^\s]+")
+URL = re.compile(r"https?://[^\s/]+\.[\x21-\x7e]+")  # ASCII only: the PDF sets addresses in a Latin font
 DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
@@ -49,7 +49,8 @@ def provenance_problems(row: dict[str, str], name: str, line: int) -> list[Probl
         out.append(Problem(name, line, "grade", f"found {row['grade']!r}; expected one of {', '.join(GRADES)}"))
     if row["source_url"] and not URL.fullmatch(row["source_url"]):
         out.append(Problem(name, line, "source_url", f"found {row['source_url']!r}; expected an address starting "
-                                                     "http:// or https://"))
+                                                     "http:// or https://, in ASCII (percent-encode other "
+                                                     "characters: 武昌 is %E6%AD%A6%E6%98%8C)"))
     if row["dated"]:
         try:
             _, month = dated_month(row["dated"])
