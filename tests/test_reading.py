@@ -146,13 +146,18 @@ def test_a_chart_refuses_a_stock_beside_a_flow_and_a_national_figure_beside_the_
 
 
 def test_the_book_says_what_it_contains_counted_from_the_data():
+    from analysis.datasets.carbon_market import carbon_statements
     from analysis.datasets.checks import contents_sentence
     from analysis.datasets.context_series import load_context
+    from analysis.datasets.outside_figures import outside_figures
+    from analysis.datasets.wuhan_districts import load_wuhan_districts
 
     text = contents_sentence()
     assert f"**{len(ind.load_indicators())} figures from the report itself**" in text
     assert "unofficial" in text and "every number" not in text.lower()
-    assert f"{(load_context()['grade'] == 'official').sum()} official" in text
+    grades = [*load_context()["grade"], *(s.grade for s in carbon_statements()), *(f.grade for f in outside_figures()),
+              *load_wuhan_districts()["grade"]]  # every file of data/context counts
+    assert f"**{len(grades)} figures from other pages** ({grades.count('official')} official" in text
 
 
 def test_the_method_page_states_each_rule_with_an_example_from_the_data():
