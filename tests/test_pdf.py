@@ -198,3 +198,9 @@ def test_published_pdf_has_every_chapter_chart_and_heading() -> None:
     if not pdf.exists():
         pytest.skip(f"no {PDF_NAME} in _build/pdf: run `python -m analysis build` first")
     assert check_book_pdf(pdf, BOOK_CHAPTERS) == []
+
+
+def test_a_title_is_found_with_the_curly_apostrophe_latex_sets() -> None:
+    from analysis.build.pdf import _squeeze
+
+    assert _squeeze("Among Wuhan’s\ndistricts 武汉各区") == _squeeze("Among Wuhan's districts 武汉各区")

@@ -172,8 +172,9 @@ def notebook_charts(chapters_dir: Path) -> int:
 
 
 def _squeeze(text: str) -> str:
-    """Text as compared: no whitespace (pdftotext breaks lines and drops spaces between Chinese words)."""
-    return re.sub(r"\s+", "", text).casefold()
+    """Text as compared: no whitespace (pdftotext breaks lines and drops spaces between Chinese words), and
+    straight quotes for the curly ones LaTeX sets (Wuhan's is printed Wuhan’s)."""
+    return re.sub(r"\s+", "", text).casefold().translate(str.maketrans("‘’“”", "''\"\""))
 
 
 def check_pdf(pdf: Path, titles: list[str], headings: list[str], charts: int) -> list[str]:
