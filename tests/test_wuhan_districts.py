@@ -71,3 +71,15 @@ def test_the_claim_to_lead_is_not_confirmed_while_a_central_district_lacks_a_fig
     result = CentralGdp(table, 1900.0, ["江岸"], ["江汉"])
     assert "cannot be confirmed" in result.verdict and "江汉" in result.verdict
     assert CentralGdp(table.iloc[:2], 1900.0, ["江岸"], []).verdict.startswith("confirmed")
+
+
+def test_wuchangs_share_of_the_city_is_an_interval_and_a_floor_where_the_report_gives_one():
+    from analysis.chapters.wuhan_districts import gdp_share_of_city
+    from analysis.datasets.context_series import load_context
+    from analysis.datasets.indicators import load_indicators
+
+    shares = gdp_share_of_city(load_wuhan_districts(), load_context(), load_indicators()).set_index("year")
+    assert list(shares.index) == [2022, 2023, 2024]
+    assert shares.loc[2023, "hi"] == float("inf")  # 突破1900亿元: no ceiling
+    assert shares.loc[2023, "lo"] == pytest.approx(100 * 1900 / 20011.655)
+    assert (shares["lo"] <= shares["hi"]).all()

@@ -253,3 +253,49 @@ def per_basis_chart(frame: pd.DataFrame, source: str) -> alt.VConcatChart:
         "Wuchang per km² and per resident, by the area and the population used",
         subtitle=["Each bar: the report's 2023 figure over one published area or population; its floor "
                   "(突破 sets no ceiling).", source]))
+
+
+def gdp_share_of_city(rows: pd.DataFrame, ctx: pd.DataFrame, ind: pd.DataFrame) -> pd.DataFrame:
+    """Wuchang's GDP as a share of Wuhan's, for each year the city's bulletin gives: the district's own figure
+    (the report's for 2023, else the most authoritative row of the context series) over the city's, as the
+    interval both figures' words and rounding allow."""
+    from analysis.datasets.context_series import latest
+    from analysis.methods.derived import Interval, stated_interval
+
+    out = []
+    city_rows = rows[(rows["adcode"] == WUHAN_ADCODE) & (rows["indicator"] == "gdp")].sort_values("year")
+    for _, city in city_rows.iterrows():
+        year = int(city["year"])
+        if year == int(ind.loc["gdp_2023", "period"]):
+            wc, phrase, status = stated_interval(ind.loc["gdp_2023"]).scale(1e-8), ind.loc["gdp_2023", "display"], \
+                "estimate (the report)"
+        else:
+            row = latest(ctx, "gdp", year)
+            if row is None:
+                continue
+            wc, phrase, status = stated_interval(row), row["phrase"], row["status"]
+        whole = Interval(city["value"] - 0.005, city["value"] + 0.005)  # printed to the hundredth
+        share = (wc / whole).scale(100)
+        out.append({"year": year, "lo": share.lo, "hi": share.hi, "wuchang": phrase, "wuchang_status": status,
+                    "city": printed(city), "city_grade": city["grade"]})
+    return pd.DataFrame(out)
+
+
+def share_of_city_chart(shares: pd.DataFrame, population_share: float, source: str) -> alt.LayerChart:
+    data = shares.assign(label=[f"≥ {lo:.2f}%" if hi == np.inf else f"{lo:.2f}–{hi:.2f}%"
+                                for lo, hi in zip(shares["lo"], shares["hi"], strict=True)],
+                         year_shown=shares["year"].astype(str))
+    bars = alt.Chart(data).mark_bar(color=PALETTE[0], size=34).encode(
+        x=alt.X("year_shown:N", title="year 年份", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("lo:Q", title="Wuchang's share of Wuhan's GDP, % (floor)",
+                scale=alt.Scale(domain=[0, 1.3 * float(data["lo"].max())])),
+        tooltip=["year_shown:N", "label:N", "wuchang:N", "wuchang_status:N", "city:N", "city_grade:N"])
+    text = bars.mark_text(dy=-8, fontSize=10).encode(text="label:N", color=alt.value("#333333"))
+    rule_row = pd.DataFrame({"share": [population_share], "what": ["share of Wuhan's residents, 2020 census"]})
+    rule = alt.Chart(rule_row).mark_rule(strokeDash=[5, 3], color=PALETTE[1]).encode(
+        y="share:Q", tooltip=["what:N", alt.Tooltip("share:Q", format=".2f")])
+    return alt.layer(bars, text, rule).properties(width=300, height=220, title=alt.TitleParams(
+        "Wuchang's share of Wuhan's GDP: the district's estimates over the city's final figures",
+        subtitle=["Dashed: Wuchang's share of the city's residents in the 2020 census.",
+                  "The district's figures are year-end estimates (2023: the report's floor, 突破); the city's are "
+                  "its statistical bulletins, read on reposts.", source]))
