@@ -8,6 +8,7 @@ Figures come from ``data/context/wuhan_districts.csv`` (each with its page and g
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import altair as alt
@@ -46,7 +47,7 @@ def census_on_polygons(rows: pd.DataFrame, districts: gpd.GeoDataFrame) -> gpd.G
     return gpd.GeoDataFrame(merged.drop(columns=["adcode_s"]), geometry="geometry", crs=districts.crs)
 
 
-def density_map(polygons: gpd.GeoDataFrame, source: str) -> alt.LayerChart:
+def density_map(polygons: gpd.GeoDataFrame, source: Sequence[str]) -> alt.LayerChart:
     polygons = polygons.assign(density_class=classify(polygons["density"], DENSITY_BREAKS, "per km²"))
     return district_choropleth(
         polygons, "density_class", class_labels(DENSITY_BREAKS, "per km²"),
@@ -57,12 +58,12 @@ def density_map(polygons: gpd.GeoDataFrame, source: str) -> alt.LayerChart:
          "东湖风景, 武汉经开)."], source)
 
 
-def coverage_map(polygons: gpd.GeoDataFrame, source: str) -> alt.LayerChart:
+def coverage_map(polygons: gpd.GeoDataFrame, census_areas: int, source: Sequence[str]) -> alt.LayerChart:
     order = [COVERAGE_LABEL[k] for k in ("district", "part of a district")]
     return district_choropleth(
         polygons, "coverage_label", order, "What the census count of each district polygon covers",
         "census area 普查口径", [("census_shown", "census count"), ("note", "note")],
-        ["The census counts 15 areas: 12 districts, 汉南 inside 武汉经开, and three functional zones that have no "
+        [f"The census counts {census_areas} areas: the districts (汉南 inside 武汉经开) and functional zones with no "
          "polygon of their own."], source, colours=[PALETTE[0], PALETTE[3]])
 
 
@@ -78,7 +79,7 @@ def population_shares(rows: pd.DataFrame) -> pd.DataFrame:
     return areas.sort_values("share", ascending=False)[["area", "value", "share", "kind", "coverage"]]
 
 
-def share_chart(shares: pd.DataFrame, source: str, highlight: str = "武昌") -> alt.LayerChart:
+def share_chart(shares: pd.DataFrame, source: Sequence[str], highlight: str = "武昌") -> alt.LayerChart:
     data = shares.assign(role=np.where(shares["area"] == highlight, "武昌 Wuchang", shares["kind"]),
                          label=shares["share"].map(lambda s: f"{s:.2f}%"))
     roles = ["武昌 Wuchang", "district 区", "functional zone 功能区"]
@@ -93,7 +94,7 @@ def share_chart(shares: pd.DataFrame, source: str, highlight: str = "武昌") ->
     total = shares["share"].sum()
     return alt.layer(bars, text).properties(width=420, height=330, title=alt.TitleParams(
         "Each census area's share of Wuhan's residents, 2020",
-        subtitle=[f"The 15 areas add up to {total:.2f}% of the city's count (汉南 is within 武汉经开).", source]))
+        subtitle=[f"The areas add up to {total:.2f}% of the city's count (汉南 is within 武汉经开).", *source]))
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def found_by_status(result: CentralGdp) -> str:
     return "; ".join(parts)
 
 
-def central_gdp_chart(result: CentralGdp, source: str) -> alt.LayerChart:
+def central_gdp_chart(result: CentralGdp, source: Sequence[str]) -> alt.LayerChart:
     data = result.table.dropna(subset=["value"]).assign(
         how=lambda d: d["status"].map({"final": "final 定案 (yearbook)", "estimate": "estimate 预计"}) + " · "
         + d["grade"],
@@ -164,7 +165,7 @@ def central_gdp_chart(result: CentralGdp, source: str) -> alt.LayerChart:
         "GDP of Wuhan's central districts, 2023: the figures found",
         subtitle=[f"Wuchang: the report's {data.loc[data['adcode'] == str(geo.WUCHANG), 'phrase'].iloc[0]} "
                   f"(a floor){missing}.", "洪山: the district's own accounts, without 东湖高新 on its land.",
-                  source]))
+                  *source]))
 
 
 def coverage_counts(polygons: gpd.GeoDataFrame) -> dict[str, int]:
@@ -224,7 +225,7 @@ def per_basis(ind: pd.DataFrame, measures: list[tuple[str, str, float, str]], ba
         for basis in bases:
             out.append({"measure": label, "basis": basis.label, "basis_value": basis.value, "source": basis.source,
                         "lo": stated.lo / basis.value, "hi": stated.hi / basis.value, "unit": unit,
-                        "phrase": str(ind.loc[key, "display"])})
+                        "figure": str(ind.loc[key, "display"])})
     return pd.DataFrame(out)
 
 
@@ -234,7 +235,7 @@ def spread(frame: pd.DataFrame, measure: str) -> tuple[float, float]:
     return float(lows.min()), float(lows.max())
 
 
-def per_basis_chart(frame: pd.DataFrame, source: str) -> alt.VConcatChart:
+def per_basis_chart(frame: pd.DataFrame, source: Sequence[str]) -> alt.VConcatChart:
     """One panel per measure: the floor each basis gives, labelled with the basis and its provenance."""
     panels = []
     for measure, rows in frame.groupby("measure", sort=False):
@@ -246,13 +247,13 @@ def per_basis_chart(frame: pd.DataFrame, source: str) -> alt.VConcatChart:
                     scale=alt.Scale(domain=[0, 1.25 * float(data["lo"].max())])),
             y=alt.Y("basis_shown:N", sort=None, title=None, axis=alt.Axis(labelLimit=330)),
             tooltip=["measure:N", "basis:N", alt.Tooltip("basis_value:Q", format=",.2f"), "source:N", "label:N",
-                     alt.Tooltip("phrase:N", title="the report's figure")])
+                     alt.Tooltip("figure:N", title="the report's figure")])
         text = bars.mark_text(align="left", dx=3, fontSize=10).encode(text="label:N", color=alt.value("#333333"))
         panels.append(alt.layer(bars, text).properties(width=300, height=24 * len(data), title=measure))
     return alt.vconcat(*panels, spacing=22).properties(title=alt.TitleParams(
         "Wuchang per km² and per resident, by the area and the population used",
         subtitle=["Each bar: the report's 2023 figure over one published area or population; its floor "
-                  "(突破 sets no ceiling).", source]))
+                  "(突破 sets no ceiling).", *source]))
 
 
 def gdp_share_of_city(rows: pd.DataFrame, ctx: pd.DataFrame, ind: pd.DataFrame) -> pd.DataFrame:
@@ -281,7 +282,7 @@ def gdp_share_of_city(rows: pd.DataFrame, ctx: pd.DataFrame, ind: pd.DataFrame) 
     return pd.DataFrame(out)
 
 
-def share_of_city_chart(shares: pd.DataFrame, population_share: float, source: str) -> alt.LayerChart:
+def share_of_city_chart(shares: pd.DataFrame, population_share: float, source: Sequence[str]) -> alt.LayerChart:
     data = shares.assign(label=[f"≥ {lo:.2f}%" if hi == np.inf else f"{lo:.2f}–{hi:.2f}%"
                                 for lo, hi in zip(shares["lo"], shares["hi"], strict=True)],
                          year_shown=shares["year"].astype(str))
@@ -298,4 +299,4 @@ def share_of_city_chart(shares: pd.DataFrame, population_share: float, source: s
         "Wuchang's share of Wuhan's GDP: the district's estimates over the city's final figures",
         subtitle=["Dashed: Wuchang's share of the city's residents in the 2020 census.",
                   "The district's figures are year-end estimates (2023: the report's floor, 突破); the city's are "
-                  "its statistical bulletins, read on reposts.", source]))
+                  "its statistical bulletins, read on reposts.", *source]))

@@ -402,8 +402,8 @@ def classify(values: pd.Series, breaks: Sequence[float], unit: str, fmt: str = "
 
 
 def district_choropleth(districts: gpd.GeoDataFrame, class_column: str, classes: Sequence[str], title: str,
-                        legend_title: str, tooltip: Sequence[tuple[str, str]], notes: Sequence[str], source: str,
-                        colours: Sequence[str] | None = None, highlight: int = geo.WUCHANG,
+                        legend_title: str, tooltip: Sequence[tuple[str, str]], notes: Sequence[str],
+                        source: Sequence[str], colours: Sequence[str] | None = None, highlight: int = geo.WUCHANG,
                         width: int = 520) -> alt.LayerChart:
     """Wuhan's district polygons filled by class, with "no data" shown as its own class, the district names,
     and ``highlight`` (武昌) outlined; classes in the legend in the given order, then no data."""
@@ -431,4 +431,4 @@ def district_choropleth(districts: gpd.GeoDataFrame, class_column: str, classes:
     frame = _frame(districts.geometry, 3000)
     w, h = _size(frame, width)
     return alt.layer(shapes, outline, text).properties(
-        width=w, height=h, projection=_projection(frame), title=_title(title, [*notes, source]))
+        width=w, height=h, projection=_projection(frame), title=_title(title, [*notes, *source]))
