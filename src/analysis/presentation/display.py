@@ -113,7 +113,8 @@ def _subtitle_lists(spec: object) -> list[list[str]]:
 
 def source_text(spec: dict) -> str:
     """The chart's source lines and the notes after them, as one text: a line broken after 、 continues on the
-    next (``charts.wrap_source``); other lines are joined by semicolons."""
+    next (``charts.wrap_source``), one ending in a clause mark is followed by a space; other lines are joined by
+    semicolons."""
     parts: list[str] = []
     for lines in _subtitle_lists(spec):
         start = next((i for i, line in enumerate(lines) if line.startswith("Source")), None)
@@ -121,7 +122,9 @@ def source_text(spec: dict) -> str:
             continue
         text = ""
         for line in lines[start:]:
-            text += line if not text or text.endswith("、") else f"; {line}"
+            # a line broken after 、 continues; one that ends a clause (; , :) is followed by a space
+            sep = "" if not text or text.endswith("、") else " " if text.endswith((";", ",", ":")) else "; "
+            text += sep + line
         parts.append(text)
     return "; ".join(dict.fromkeys(parts))
 
