@@ -181,7 +181,7 @@ def describe(spec: dict) -> str:
         if value and labels and numeric and (best is None or len(numeric) > best[0]):
             best = (len(numeric), view, value, labels, numeric)
     if best is None:
-        return f"A figure: {chart_title(spec)}. Its data are in the table and the CSV below it."
+        return f"A figure: {chart_title(spec)}. Its data are in its table and CSV in the HTML book."
     n, view, value, labels, numeric = best
     top = max(numeric, key=lambda r: r[value])
     label = " · ".join(_label(top.get(f)) for f in labels if _label(top.get(f)))
