@@ -150,7 +150,7 @@ def found_by_status(result: CentralGdp) -> str:
 
 def central_gdp_chart(result: CentralGdp, source: Sequence[str]) -> alt.LayerChart:
     data = result.table.dropna(subset=["value"]).assign(
-        how=lambda d: d["status"].map({"final": "final 定案 (yearbook)", "estimate": "estimate 预计"}) + " · "
+        how=lambda d: d["status"].map({"final": "final (yearbook 年鉴)", "estimate": "estimate 预计"}) + " · "
         + d["grade"],
         marker=lambda d: d["qualifier"].map(lambda q: QUALIFIER_STYLE[base_qualifier(q)][2]))
     bars = alt.Chart(data).mark_bar().encode(
