@@ -108,7 +108,7 @@ def test_every_chart_is_a_numbered_figure_with_caption_and_description(project: 
         assert [name for name, _ in figures] == names, chapter.slug
         for i, (name, body) in enumerate(figures, start=1):
             assert f'<span class="caption-number">Fig. {number}.{i} </span>' in body, (chapter.slug, name)
-            assert "Source" in body and 'class="wc-description"' in body and "<details" in body, name
+            assert "Source" in body and '<div class="legend">\n<p>' in body and "<details" in body, name
             assert f"Fig. {number}.{i}" in pdf or f"Figure {number}.{i}" in pdf, f"the PDF lacks figure {number}.{i}"
 
 
