@@ -245,7 +245,8 @@ def _mini_book(tmp_path: Path) -> Path:
     book = proj / "book"
     shutil.copytree(BOOK / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     (book / "_static").mkdir(parents=True)
-    shutil.copy(BOOK / "_static" / "book.css", book / "_static" / "book.css")
+    for asset in ("book.css", "favicon.svg"):  # the site's own assets (_config.yml names them)
+        shutil.copy(BOOK / "_static" / asset, book / "_static" / asset)
     for name in ("references.bib", "cite.md"):
         shutil.copy(BOOK / name, book / name)
     shutil.copy(BOOK_CONFIG, proj / "_config.yml")

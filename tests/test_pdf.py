@@ -88,7 +88,8 @@ def _mini_book(root: Path, intro_extra: str = "") -> Path:
     book = root / "book"
     shutil.copytree(BOOK / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     (book / "_static").mkdir(parents=True)
-    shutil.copy(BOOK / "_static" / "book.css", book / "_static" / "book.css")
+    for asset in ("book.css", "favicon.svg"):  # the site's own assets (_config.yml names them)
+        shutil.copy(BOOK / "_static" / asset, book / "_static" / asset)
     for name in ("references.bib", "cite.md"):
         shutil.copy(BOOK / name, book / name)
     shutil.copy(BOOK_CONFIG, root / "_config.yml")

@@ -66,7 +66,8 @@ def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> 
     from axe_playwright_python.base import AXE_SCRIPT
 
     page.evaluate(AXE_SCRIPT)
-    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    # preload off: axe would fetch the theme's stylesheets again, by paths of its own
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations'], preload: false})")
     return [f"{v['id']} ({v['impact']}): {len(v['nodes'])} element(s), e.g. {v['nodes'][0]['target']}: "
             f"{v['nodes'][0].get('failureSummary', '').splitlines()[-1].strip()}"
             for v in results["violations"] if v.get("impact") in impacts]
