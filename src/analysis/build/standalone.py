@@ -1,6 +1,6 @@
 """One executed chapter as a standalone HTML page, for an analyst's run outside the book.
 
-Markdown is rendered with markdown-it (any ``{glue:text}`` role left is filled from the notebook's glued values),
+Markdown is rendered with markdown-it (the runner has already pasted the glued values into it),
 outputs are shown as the book shows them (HTML first), and charts draw with a copy of the offline bundle
 written next to the page.
 """
@@ -16,7 +16,6 @@ from markdown_it import MarkdownIt
 
 from analysis.paths import VEGA_BUNDLE
 from analysis.presentation.display import VEGALITE_MIME, book_spec, figure_html, write_bundle
-from analysis.presentation.prose import fill_glue, glued_values
 
 CSS = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;max-width:60rem;margin:2rem auto;
 padding:0 1rem;line-height:1.55}table{border-collapse:collapse;font-size:.85rem}td,th{border-bottom:1px solid #ddd;
@@ -48,7 +47,6 @@ def _output_html(out: nbformat.NotebookNode, md: MarkdownIt) -> str:
 
 def write_standalone(executed: Path, target: Path) -> Path:
     nb = nbformat.read(executed, as_version=4)
-    values = glued_values(o for c in nb.cells for o in c.get("outputs", []))
     md = MarkdownIt("commonmark").enable("table")
     parts = []
     for cell in nb.cells:
@@ -56,7 +54,7 @@ def write_standalone(executed: Path, target: Path) -> Path:
         if "remove-cell" in tags:
             continue
         if cell.cell_type == "markdown":
-            parts.append(md.render(fill_glue(cell.source, values)))
+            parts.append(md.render(cell.source))
         elif cell.cell_type == "code":
             if "remove-input" not in tags:
                 parts.append(f"<pre><code>{html.escape(cell.source)}</code></pre>")

@@ -306,18 +306,8 @@ def chart_data(spec: dict) -> pd.DataFrame:
 
 def _subtitles(spec: object) -> list[str]:
     """The source lines of a chart, wherever its titles stand (a composed chart titles each panel)."""
-    found: list[str] = []
-    if isinstance(spec, dict):
-        for key, value in spec.items():
-            if key == "subtitle":
-                lines = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-                found += [line for line in lines if isinstance(line, str) and line.startswith("Source")]
-            elif key != "datasets":
-                found += _subtitles(value)
-    elif isinstance(spec, list):
-        for item in spec:
-            found += _subtitles(item)
-    return list(dict.fromkeys(found))
+    lines = [line for group in _subtitle_lists(spec) for line in group if line.startswith("Source")]
+    return list(dict.fromkeys(lines))
 
 
 def data_link(spec: dict) -> str:
