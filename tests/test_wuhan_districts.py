@@ -45,6 +45,7 @@ def test_the_data_place_every_polygon_once_and_print_every_figure():
     (lambda rows: rows[next(i for i, r in enumerate(rows) if r["area"] == "武昌")].update(value="1092751"),
      "does not print the value"),
     (lambda rows: rows[0].update(source_url="http://example.org/武昌/1"), "in ASCII"),  # the PDF's Latin font
+    (lambda rows: rows[0].update(coverage="whole district"), "expected one of district, part of a district"),
 ])
 def test_a_misplaced_or_unprinted_figure_is_refused(tmp_path, change, says):
     rows = _rows()

@@ -1,5 +1,6 @@
 """Chapter 07, the outlook as commitments: how measurable the outlook's commitments are per section, its verbs,
-the words each part emphasises, and the forward-looking statements a later official figure already checks."""
+the words each part emphasises, the forward-looking statements a later official figure already checks, and what
+the district's later reviews say about each commitment."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.datasets.context_series import PLAN_TARGETS, latest, page_title, stated_growth
+from analysis.datasets.later_reviews import NOT_MENTIONED, VERDICTS, LaterReviews
 from analysis.methods.commitments import MEASURES
 from analysis.methods.derived import APPROX_TOLERANCE, Interval, interval, stated_interval
 from analysis.methods.words import distinctive, top_words
@@ -109,6 +111,60 @@ def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, heading_id: str = "gdp_
             f"no target in the report; investment changed by {moved} on 2023's {base['display']}",
             "100 × (2024 investment / 2023 investment − 1)", f"{page_title(fai)} {fai['source_url']}".strip()))
     return checks
+
+
+# Verdicts from the strongest to none: a commitment two texts speak of keeps the stronger verdict.
+VERDICT_ORDER = ("reported done", "reported in progress", "contradicted", "named differently", "subject named",
+                 NOT_MENTIONED)
+VERDICT_COLORS = ("#1f5f8b", "#588b8b", "#c8553d", "#f2a541", "#b9a3c4", "#dedede")
+assert set(VERDICT_ORDER) == {*VERDICTS, NOT_MENTIONED}
+
+
+def followups(table: pd.DataFrame, later: LaterReviews) -> pd.DataFrame:
+    """Every commitment of the outlook with what the later texts read say of it: one row per commitment, the
+    strongest verdict any text gives, its quote and the text's key; NOT_MENTIONED where none speaks of it.
+
+    A row of the follow-up file must name a commitment as the segmentation cuts it; one that names none (the
+    segmentation changed) stops the chapter with its line, rather than dropping the match silently.
+    """
+    known = set(table["text"])
+    lost = later.followups[~later.followups["commitment"].isin(known)]
+    if len(lost):
+        lines = ", ".join(f"line {r.line} ({r.commitment})" for r in lost.itertuples())
+        raise ValueError(f"commitment_followup.csv: {lines} match no commitment of the outlook as "
+                         "analysis.methods.commitments cuts it; expected a commitment's words exactly")
+    rank = {v: i for i, v in enumerate(VERDICT_ORDER)}
+    best = (later.followups.assign(rank=later.followups["verdict"].map(rank))
+            .sort_values(["rank", "line"]).drop_duplicates("commitment"))
+    texts = later.texts.set_index("key")
+    out = table[["n", "section", "subheading", "text", "measure", "checkable"]].merge(
+        best[["commitment", "review", "quote", "verdict", "note"]], how="left", left_on="text",
+        right_on="commitment").drop(columns="commitment")
+    out["verdict"] = out["verdict"].fillna(NOT_MENTIONED)
+    out[["review", "quote", "note"]] = out[["review", "quote", "note"]].fillna("")
+    out["reviews_year"] = out["review"].map(lambda k: texts.loc[k, "reviews_year"] if k else pd.NA)
+    out["verdict_rank"] = out["verdict"].map(rank)
+    return out
+
+
+def followup_chart(rows: pd.DataFrame, source: str):
+    """Commitments per outlook section, stacked by what the later texts read say of them."""
+    data = (rows.groupby(["section", "verdict"])
+            .agg(count=("n", "size"), examples=("text", lambda t: " / ".join(list(t)[:3]))).reset_index())
+    data["label"] = data["section"].map(section_axis_label)
+    data["order"] = data["verdict"].map(VERDICT_ORDER.index)
+    return alt.Chart(data).mark_bar().encode(
+        y=multiline_y("label:N", [section_axis_label(k) for k in OUTLOOK]),
+        x=alt.X("count:Q", title="commitments 承诺条数"),
+        color=alt.Color("verdict:N", title="the later texts read", scale=alt.Scale(
+            domain=list(VERDICT_ORDER), range=list(VERDICT_COLORS)), legend=alt.Legend(orient="bottom", columns=3)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("label:N", title="section"), alt.Tooltip("verdict:N"),
+                 alt.Tooltip("count:Q", title="commitments"), alt.Tooltip("examples:N", title="e.g.")],
+    ).properties(width=460, height=alt.Step(44), title=alt.TitleParams(
+        "Commitments for 2024 and what the district's next reviews say of them",
+        subtitle=[f"{NOT_MENTIONED}: only the beginning of each later text could be read",
+                  *wrap_source(source)]))
 
 
 PART_COLORS = {"review 回眸": "#1f5f8b", "outlook 展望": "#c8553d"}

@@ -14,6 +14,7 @@ from analysis.datasets.indicators import (
     validate_exclusions,
     validate_indicators,
 )
+from analysis.datasets.later_reviews import validate_later_reviews
 from analysis.datasets.outside_figures import validate_outside_figures
 from analysis.datasets.wuhan_districts import validate_wuhan_districts
 from analysis.errors import DataError, Problem
@@ -36,6 +37,7 @@ def check_all() -> None:
     problems += validate_carbon_market()
     problems += validate_outside_figures()
     problems += validate_wuhan_districts()
+    problems += validate_later_reviews(report=report)
     problems += validate_glossary(report=report)
     problems += notes.validate_source_notes(report=report)
     problems += _map_layer_problems()

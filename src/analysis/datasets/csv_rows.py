@@ -77,3 +77,15 @@ def read_csv_rows(path: Path, columns: tuple[Column, ...]) -> tuple[list[tuple[i
     if not rows and not problems:
         problems.append(Problem(name, None, None, "no data rows"))
     return rows, problems
+
+
+def cell_problems(row: dict[str, str], columns: tuple[Column, ...], name: str, line: int) -> list[Problem]:
+    """A row's cells against their declaration: a required cell filled, a cell with a list of values one of them."""
+    out = []
+    for col in columns:
+        value = row[col.name]
+        if not value and not col.optional:
+            out.append(Problem(name, line, col.name, f"is empty; expected {col.meaning}"))
+        elif value and col.allowed and value not in col.allowed:
+            out.append(Problem(name, line, col.name, f"found {value!r}; expected one of {', '.join(col.allowed)}"))
+    return out

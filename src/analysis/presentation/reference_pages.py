@@ -11,16 +11,19 @@ from analysis.datasets.checks import GLOSSARY_COLUMNS, read_glossary
 from analysis.datasets.context_series import CONTEXT_COLUMNS
 from analysis.datasets.csv_rows import Column
 from analysis.datasets.indicators import EXCLUSION_COLUMNS, INDICATOR_COLUMNS
+from analysis.datasets.later_reviews import FOLLOWUP_COLUMNS, REVIEW_COLUMNS
 from analysis.datasets.notes import NOTE_COLUMNS
 from analysis.datasets.outside_figures import OUTSIDE_COLUMNS
 from analysis.datasets.provenance import GRADE_MEANING
 from analysis.datasets.wuhan_districts import DISTRICT_COLUMNS
 from analysis.paths import (
     CARBON_MARKET,
+    COMMITMENT_FOLLOWUP,
     CONTEXT_SERIES,
     EXCLUSIONS,
     GLOSSARY,
     INDICATORS,
+    LATER_REVIEWS,
     OUTSIDE_FIGURES,
     SOURCE_NOTES,
     WUHAN_DISTRICTS,
@@ -38,6 +41,9 @@ DATA_FILES: tuple[tuple[str, str, tuple[Column, ...]], ...] = (
     (relative(CARBON_MARKET), "the national carbon market's published totals", CARBON_COLUMNS),
     (relative(OUTSIDE_FIGURES), "single outside figures the chapters use", OUTSIDE_COLUMNS),
     (relative(WUHAN_DISTRICTS), "Wuhan's districts: the 2020 census by area and 2023 figures", DISTRICT_COLUMNS),
+    (relative(LATER_REVIEWS), "the district's later reviews read (their beginnings, in later_reviews/)",
+     REVIEW_COLUMNS),
+    (relative(COMMITMENT_FOLLOWUP), "what the later reviews say of the outlook's commitments", FOLLOWUP_COLUMNS),
     (relative(GLOSSARY), "the report's terms as Chinese readers mean them", GLOSSARY_COLUMNS),
 )
 
