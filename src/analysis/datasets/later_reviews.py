@@ -23,7 +23,7 @@ from analysis.datasets.provenance import PROVENANCE_COLUMNS, provenance_problems
 from analysis.errors import DataError, Problem
 from analysis.paths import COMMITMENT_FOLLOWUP, CONTEXT, LATER_REVIEWS, relative
 from analysis.read_log import record_read
-from analysis.report.text import OUTLOOK, Report, load_report, read_text_strict
+from analysis.report.text import OUTLOOK, SENTENCE_FINAL, Report, load_report, read_text_strict
 
 VERDICTS = {
     "reported done": "the later text reports the committed step as done",
@@ -34,7 +34,6 @@ VERDICTS = {
     "contradicted": "the later text says the step did not happen, or happened otherwise",
 }
 NOT_MENTIONED = "not mentioned in the text read"
-SENTENCE_END = "。!?;:”)"
 
 REVIEW_COLUMNS: tuple[Column, ...] = (
     Column("key", "a short name of the text, used by commitment_followup.csv"),
@@ -138,7 +137,7 @@ def load_later_reviews(reviews_path: Path = LATER_REVIEWS, followup_path: Path =
     for f in reviews["file"]:
         record_read(CONTEXT / f)
     reviews["characters"] = reviews["text"].map(characters)
-    reviews["cut_off"] = reviews["text"].map(lambda t: t.rstrip()[-1] not in SENTENCE_END)
+    reviews["cut_off"] = reviews["text"].map(lambda t: t.rstrip()[-1] not in SENTENCE_FINAL)
     reviews["last_words"] = reviews["text"].map(lambda t: _squeeze(t)[-12:])
     # The title without the session and speaker the record adds in brackets: 《政府工作报告》.
     reviews["short_title"] = reviews["source_title"].map(lambda t: f"《{t.split('(')[0]}》")

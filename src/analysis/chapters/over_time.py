@@ -1,0 +1,216 @@
+"""Chapter 06, Wuchang over the years: what the headline series say once their figures are read together — the
+break the 2018 economic census left in the GDP level, budget revenue as a share of GDP, retail sales against
+2018, and the three functional zones' "近2000亿元 in five years" against the district's whole investment.
+
+Every figure comes from ``estimates.all_figures`` (the report's, the district pages', implied levels) with the
+interval its wording allows; every result here is an interval too, and a bound that cannot be had is said.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from analysis.chapters.estimates import pick, report_row
+from analysis.datasets.context_series import STATUS_LABEL, stated_growth
+from analysis.methods.derived import APPROX_TOLERANCE, Interval
+from analysis.presentation.charts import PALETTE
+
+
+@dataclass(frozen=True)
+class CensusBreak:
+    """GDP of 2019 implied by 2020's level and its (real) growth, against the 2018 estimate."""
+
+    gdp_2018: pd.Series
+    gdp_2020: pd.Series
+    growth_2020: float  # percent, as printed
+    implied_2019: Interval
+    implied_2019_value: float
+    jump: Interval  # percent, 2018 estimate → implied 2019
+
+
+def census_break(figures: pd.DataFrame) -> CensusBreak:
+    """The 2019 level that 2020's GDP and its growth imply, against the 2018 estimate: a jump that no year's
+    growth explains marks the revision of levels by the 2018 economic census.
+
+    The growth is real (at constant prices), so the implied level is indicative: prices move it by a few
+    percent, not by a quarter. Its bounds carry the rounding of the printed rate.
+    """
+    before = pick(figures, "gdp", 2018, origin="outside")
+    after = pick(figures, "gdp", 2020, origin="outside")
+    growth = stated_growth(after["excerpt"], after["written"])
+    if growth is None:
+        raise ValueError(f"context_series.csv line {after['line']}: no growth rate in the excerpt "
+                         f"{after['excerpt']!r}; the census break needs the 2020 rate")
+    g, half, _ = growth
+    level = Interval(after["lo"], after["hi"]) / Interval(1 + (g - half) / 100, 1 + (g + half) / 100)
+    jump = level / Interval(before["lo"], before["hi"])
+    return CensusBreak(before, after, g, level, after["value"] / (1 + g / 100),
+                       Interval(100 * (jump.lo - 1), 100 * (jump.hi - 1)))
+
+
+def _year_figures(figures: pd.DataFrame, key: str, year: int) -> pd.DataFrame:
+    """The latest statements of a year (several when one page gives two), among stated and implied figures."""
+    sub = figures[(figures["indicator"] == key) & (figures["year"] == year) &
+                  figures["origin"].isin(["report", "outside", "implied"])]
+    stated = sub[sub["origin"] != "implied"]
+    sub = stated if len(stated) else sub
+    return sub[sub["rank"] == sub["rank"].max()]
+
+
+def envelope(figures: pd.DataFrame, key: str, year: int) -> pd.Series:
+    """A year's latest figures as one: their mean, and the range all of them allow (two estimates of one year
+    that disagree give a range covering both), in the shape ``estimates.pick`` returns."""
+    sub = _year_figures(figures, key, year)
+    if sub.empty:
+        raise KeyError(f"no figure for {key} {year}")
+    return pd.Series({"value": sub["value"].mean(), "lo": sub["lo"].min(), "hi": sub["hi"].max(),
+                      "phrase": " / ".join(dict.fromkeys(sub["phrase"])), "ref": " + ".join(map(str, sub["ref"]))})
+
+
+def implied_gdp_2019(brk: CensusBreak) -> pd.Series:
+    """The census break's implied 2019 GDP in the shape ``estimates.pick`` returns."""
+    return pd.Series({"value": brk.implied_2019_value, "lo": brk.implied_2019.lo, "hi": brk.implied_2019.hi,
+                      "phrase": f"≈{brk.implied_2019_value:.0f}亿元", "ref": f"implied by {brk.gdp_2020['ref']}"})
+
+
+def revenue_share(figures: pd.DataFrame, gdp_2019: CensusBreak | None = None) -> pd.DataFrame:
+    """Budget revenue as a percent of GDP, each year both are known, with the range both figures allow.
+
+    Where a year has two latest figures (one page's table and text), the range covers both. 2019 has no GDP
+    figure of its own; with ``gdp_2019`` it uses the level the census break implies, marked as such.
+    """
+    rows = []
+    years = sorted(set(figures.loc[figures["indicator"] == "gp_budget_revenue", "year"]))
+    for year in years:
+        revenue = _year_figures(figures, "gp_budget_revenue", year)
+        gdp = _year_figures(figures, "gdp", year)
+        if year == 2019 and gdp.empty and gdp_2019 is not None:
+            gdp_lo, gdp_hi = gdp_2019.implied_2019.lo, gdp_2019.implied_2019.hi
+            gdp_value, gdp_words = gdp_2019.implied_2019_value, "implied by 2020's level and real growth"
+        elif revenue.empty or gdp.empty:
+            continue
+        else:
+            gdp_lo, gdp_hi = gdp["lo"].min(), gdp["hi"].max()
+            gdp_value, gdp_words = gdp["value"].mean(), " / ".join(dict.fromkeys(gdp["phrase"]))
+        share = Interval(revenue["lo"].min(), revenue["hi"].max()) / Interval(gdp_lo, gdp_hi)
+        statuses = sorted({*revenue["status"], *gdp["status"]} if len(gdp) else {*revenue["status"], "implied"})
+        rows.append({
+            "year": year, "share": 100 * revenue["value"].mean() / gdp_value,
+            "lo": 100 * share.lo, "hi": 100 * share.hi, "gdp": gdp_words,
+            "revenue": " / ".join(dict.fromkeys(revenue["phrase"])),
+            "statuses": ", ".join(STATUS_LABEL.get(s, s) for s in statuses),
+            "basis": "before the 2018 census revision" if year < 2019 else "after the 2018 census revision",
+        })
+    frame = pd.DataFrame(rows)
+    frame["open_below"] = frame["lo"] <= 0  # a GDP floor without ceiling: the share has only an upper bound
+    return frame
+
+
+def revenue_share_chart(shares: pd.DataFrame, source: Sequence[str], width: int = 460) -> alt.LayerChart:
+    """The share per year as a point with the range its figures allow, and a rule at the census break."""
+    data = shares.copy()
+    data["lo_draw"] = data["lo"].clip(lower=5)
+    data["label"] = data.apply(lambda r: f"≤{r['hi']:.1f}%" if r["open_below"] else f"{r['share']:.1f}%", axis=1)
+    x = alt.X("year:O", title="year", axis=alt.Axis(labelAngle=0))
+    tooltip = [alt.Tooltip("year:O"), alt.Tooltip("share:Q", title="share, %", format=".2f"),
+               alt.Tooltip("lo:Q", title="at least, %", format=".2f"),
+               alt.Tooltip("hi:Q", title="at most, %", format=".2f"), alt.Tooltip("revenue:N", title="revenue"),
+               alt.Tooltip("gdp:N", title="GDP"), alt.Tooltip("statuses:N", title="status"),
+               alt.Tooltip("basis:N")]
+    base = alt.Chart(data).encode(x=x, tooltip=tooltip)
+    scale = alt.Scale(domain=[5, 12], clamp=True)
+    y = alt.Y("share:Q", title="budget revenue, % of GDP 一般公共预算收入占GDP比重", scale=scale)
+    ranges = base.mark_rule(strokeWidth=3, color=PALETTE[0], opacity=0.45).encode(
+        y=alt.Y("lo_draw:Q", scale=scale, title="budget revenue, % of GDP 一般公共预算收入占GDP比重"), y2="hi:Q")
+    points = base.mark_point(filled=True, size=70).encode(
+        y=y, color=alt.Color("basis:N", title="GDP level", scale=alt.Scale(
+            domain=["before the 2018 census revision", "after the 2018 census revision"],
+            range=[PALETTE[5], PALETTE[0]]), legend=alt.Legend(orient="bottom")))
+    labels = base.mark_text(dx=10, align="left", fontSize=11).encode(y="share:Q", text="label:N")
+    return alt.layer(ranges, points, labels).properties(width=width, height=260, title=alt.TitleParams(
+        "Budget revenue as a share of GDP, every year both are known",
+        subtitle=["share = 100 × 地方一般公共预算收入 / 地区生产总值",
+                  "the bar: the range the two figures' wording allows (a GDP floor such as 突破1900亿元 leaves "
+                  "only an upper bound, drawn to the axis)",
+                  "2019's GDP is implied by 2020's level and real growth; 2018's is on the level before the "
+                  "economic census", *source]))
+
+
+@dataclass(frozen=True)
+class ZonesCheck:
+    """The three functional zones' cumulative investment against the district's fixed-asset investment."""
+
+    zones: pd.Series  # the report's figure, in 亿元, with lo/hi
+    years: pd.DataFrame  # year, value, lo, hi, phrase, status, origin
+    total: Interval
+    total_value: float
+    open_year: int | None  # the year whose figure is only a floor, if any
+    needed: float  # what that year would need for the district's total to reach the zones' floor
+    needed_over: float  # the same, in percent above that year's figure
+
+
+def zones_against_investment(figures: pd.DataFrame, ind: pd.DataFrame, zones_id: str = "functional_zones_investment_5y",
+                             first: int = 2019, last: int = 2023,
+                             tolerance: float = APPROX_TOLERANCE) -> ZonesCheck:
+    """近五年来 … 三大功能区累计完成投资近2000亿元 against 全社会固定资产投资 summed over the same five years.
+
+    Each year takes its latest stated figure, or the level implied by the next year's growth where the year has
+    none; of two latest figures (the report's 380亿元 and the plan report's 380亿元左右) the one whose wording
+    allows most, so the district's total is never understated. If the district's total, at its largest, stays
+    below the zones' smallest, the zones' figure cannot be fixed-asset investment in the statistical sense. A
+    year stated only as a floor (以上) leaves the total without a ceiling; then the check says what that year
+    would have to be.
+    """
+    zones = report_row(ind, zones_id, tolerance)
+    rows = []
+    for year in range(first, last + 1):
+        best = _year_figures(figures, "fai", year)
+        if best.empty:
+            raise ValueError(f"no fixed-asset investment figure for {year}, stated or implied")
+        r = best.sort_values("hi").iloc[-1]
+        rows.append({"year": year, "value": r["value"], "lo": r["lo"], "hi": r["hi"], "phrase": r["phrase"],
+                     "status": r["status"], "origin": r["origin"]})
+    years = pd.DataFrame(rows)
+    total = Interval(years["lo"].sum(), years["hi"].sum())
+    open_years = years[years["hi"].map(math.isinf)]
+    open_year = int(open_years["year"].iloc[0]) if len(open_years) == 1 else None
+    needed = needed_over = math.nan
+    if open_year is not None:
+        rest = years.loc[years["year"] != open_year, "hi"].sum()
+        needed = zones["lo"] - rest
+        needed_over = 100 * (needed / years.loc[years["year"] == open_year, "value"].iloc[0] - 1)
+    return ZonesCheck(zones, years, total, years["value"].sum(), open_year, needed, needed_over)
+
+
+def zones_chart(check: ZonesCheck, source: Sequence[str], width: int = 480) -> alt.LayerChart:
+    """Two bars: the district's investment of the five years stacked by year, and the zones' cumulative figure."""
+    district = check.years.copy()
+    district["bar"] = "全区全社会固定资产投资 district fixed-asset investment"
+    district["part"] = [f"{r.year}: {r.phrase}" + (" (a floor)" if math.isinf(r.hi) else "")
+                        for r in district.itertuples()]
+    district["label"] = district["year"].astype(str) + [" ≥" if math.isinf(h) else "" for h in district["hi"]]
+    zones = pd.DataFrame({"bar": ["三大功能区累计完成投资 the three functional zones"], "year": [0],
+                          "value": [check.zones["value"]], "part": [f"2019–2023: {check.zones['phrase']}"],
+                          "label": ["近2000"], "status": ["estimate"], "origin": ["report"]})
+    data = pd.concat([district, zones], ignore_index=True)
+    data["end"] = data.groupby("bar")["value"].cumsum()
+    data["start"] = data["end"] - data["value"]
+    data["mid"] = (data["start"] + data["end"]) / 2
+    y = alt.Y("bar:N", title=None, sort=[data["bar"].iloc[0], data["bar"].iloc[-1]],
+              axis=alt.Axis(labelLimit=330))
+    base = alt.Chart(data).encode(y=y, tooltip=[alt.Tooltip("part:N", title="figure"), alt.Tooltip("status:N"),
+                                                alt.Tooltip("origin:N")])
+    bars = base.mark_bar(stroke="white", strokeWidth=1).encode(
+        x=alt.X("start:Q", title="亿元 (100 million yuan), 2019–2023"), x2="end:Q",
+        color=alt.Color("year:O", scale=alt.Scale(domain=[*check.years["year"], 0],
+                                                  range=[*PALETTE[:len(check.years)], PALETTE[-1]]), legend=None))
+    labels = base.mark_text(fontSize=10, color="white").encode(x="mid:Q", text="label:N")
+    return alt.layer(bars, labels).properties(width=width, height=alt.Step(46), title=alt.TitleParams(
+        "Five years of the district's investment against the three zones' cumulative figure",
+        subtitle=["each year's latest figure: 2019 implied by 2020's level and growth, 2022 a floor (以上, "
+                  "marked ≥), 2023 380亿元左右 (the widest wording of that year)", *source]))
