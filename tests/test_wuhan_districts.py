@@ -84,3 +84,16 @@ def test_wuchangs_share_of_the_city_is_an_interval_and_a_floor_where_the_report_
     assert shares.loc[2023, "hi"] == float("inf")  # 突破1900亿元: no ceiling
     assert shares.loc[2023, "lo"] == pytest.approx(100 * 1900 / 20011.655)
     assert (shares["lo"] <= shares["hi"]).all()
+
+
+def test_rank_claims_name_what_the_later_texts_rank_first():
+    from analysis.chapters.wuhan_districts import rank_claims
+    from analysis.datasets.later_reviews import load_later_reviews
+
+    claims = rank_claims(load_later_reviews().texts)
+    ranked = set(claims["ranks"])
+    assert {"一般公共预算收入", "社会消费品零售总额", "地区生产总值"} <= ranked
+    retail = claims[claims["ranks"] == "社会消费品零售总额"]
+    assert list(retail["clause"]) == ["社会消费品零售总额跃升至中心城区第1"]
+    # the plan report ranks GDP in the sentence after the one naming it
+    assert "继续保持中心城区第1" in set(claims.loc[claims["ranks"] == "地区生产总值", "clause"])

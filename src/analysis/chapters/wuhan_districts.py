@@ -8,6 +8,7 @@ Figures come from ``data/context/wuhan_districts.csv`` (each with its page and g
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -166,6 +167,27 @@ def central_gdp_chart(result: CentralGdp, source: Sequence[str]) -> alt.LayerCha
         subtitle=[f"Wuchang: the report's {data.loc[data['adcode'] == str(geo.WUCHANG), 'phrase'].iloc[0]} "
                   f"(a floor){missing}.", "洪山: the district's own accounts, without 东湖高新 on its land.",
                   *source]))
+
+
+RANK_WORDS = "中心城区第"  # how the district's texts rank it among the central districts
+RANKED = ("地区生产总值", "一般公共预算收入", "社会消费品零售总额", "核心指标")  # what a ranking clause may be of
+
+
+def rank_claims(texts: pd.DataFrame) -> pd.DataFrame:
+    """Every clause of the later texts read (``later_reviews``) that ranks Wuchang among the central districts:
+    the clause, and what it ranks — the last of ``RANKED`` named before it on its line (a plan report names the
+    indicator in a heading sentence and ranks it in the next: 规模继续保持中心城区第1)."""
+    rows = []
+    for r in texts.itertuples():
+        for line in r.text.splitlines():
+            for hit in re.finditer(RANK_WORDS, line):
+                before = line[:hit.start()]
+                named = max(((before.rfind(w), w) for w in RANKED if w in before), default=(-1, ""))[1]
+                start = max(before.rfind(m) for m in ",。;:") + 1
+                stop = min((i for i in (line.find(m, hit.end()) for m in ",。;") if i >= 0), default=len(line))
+                rows.append({"key": r.key, "title": r.short_title, "dated": r.dated, "ranks": named,
+                             "clause": line[start:stop]})
+    return pd.DataFrame(rows, columns=["key", "title", "dated", "ranks", "clause"])
 
 
 def coverage_counts(polygons: gpd.GeoDataFrame) -> dict[str, int]:
