@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.chapters.estimates import all_figures
-from analysis.chapters.over_time import census_break, envelope, revenue_share, zones_against_investment
+from analysis.chapters.over_time import census_break, envelope, share_of_gdp, zones_against_investment
 from analysis.datasets.context_series import load_context
 from analysis.datasets.indicators import load_indicators
 
@@ -38,7 +38,7 @@ def test_a_break_without_its_growth_rate_stops_with_the_line(figures):
 
 
 def test_revenue_share_keeps_bounds_and_a_floor_leaves_only_an_upper_bound(figures):
-    shares = revenue_share(figures, census_break(figures)).set_index("year")
+    shares = share_of_gdp(figures, gdp_2019=census_break(figures)).set_index("year")
     assert shares.loc[2018, "basis"].startswith("before") and shares.loc[2019, "basis"].startswith("after")
     # 2023: GDP 突破1900亿元 has no ceiling, so the share has none below
     assert shares.loc[2023, "open_below"] and shares.loc[2023, "lo"] == 0
@@ -64,3 +64,13 @@ def test_the_zones_check_says_what_the_open_year_would_need(figures):
     # the widest 2023 wording (380亿元左右) is the one counted, so the total is never understated
     assert check.years.set_index("year").loc[2023, "hi"] > 380.5
     assert check.needed_over == pytest.approx(100 * (check.needed / 435 - 1))
+
+
+def test_share_words_never_give_a_bound_the_figures_lack(figures):
+    from analysis.chapters.over_time import share_words
+
+    words = share_words(share_of_gdp(figures, "services_va"))
+    assert "2023: about 89% as printed, unbounded (both figures are floors)" in words
+    assert "2021: 88.0–91.0%" in words  # two estimates of 2021 GDP on one page
+    revenue = share_words(share_of_gdp(figures, gdp_2019=census_break(figures)))
+    assert "2023: at most 7.2%" in revenue

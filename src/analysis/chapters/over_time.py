@@ -78,37 +78,56 @@ def implied_gdp_2019(brk: CensusBreak) -> pd.Series:
                       "phrase": f"≈{brk.implied_2019_value:.0f}亿元", "ref": f"implied by {brk.gdp_2020['ref']}"})
 
 
-def revenue_share(figures: pd.DataFrame, gdp_2019: CensusBreak | None = None) -> pd.DataFrame:
-    """Budget revenue as a percent of GDP, each year both are known, with the range both figures allow.
+def share_of_gdp(figures: pd.DataFrame, key: str = "gp_budget_revenue", gdp_key: str = "gdp",
+                 gdp_2019: CensusBreak | None = None) -> pd.DataFrame:
+    """A series as a percent of GDP (budget revenue, services value added), each year both are known, with the
+    range both figures allow.
 
     Where a year has two latest figures (one page's table and text), the range covers both. 2019 has no GDP
-    figure of its own; with ``gdp_2019`` it uses the level the census break implies, marked as such.
+    figure of its own; with ``gdp_2019`` it uses the level the census break implies, marked as such. Two floors
+    (突破1700 over 突破1900) bound nothing: the range is then 0 to infinity and says so.
     """
     rows = []
-    years = sorted(set(figures.loc[figures["indicator"] == "gp_budget_revenue", "year"]))
+    years = sorted(set(figures.loc[figures["indicator"] == key, "year"]))
     for year in years:
-        revenue = _year_figures(figures, "gp_budget_revenue", year)
-        gdp = _year_figures(figures, "gdp", year)
+        part = _year_figures(figures, key, year)
+        gdp = _year_figures(figures, gdp_key, year)
         if year == 2019 and gdp.empty and gdp_2019 is not None:
             gdp_lo, gdp_hi = gdp_2019.implied_2019.lo, gdp_2019.implied_2019.hi
             gdp_value, gdp_words = gdp_2019.implied_2019_value, "implied by 2020's level and real growth"
-        elif revenue.empty or gdp.empty:
+        elif part.empty or gdp.empty:
             continue
         else:
             gdp_lo, gdp_hi = gdp["lo"].min(), gdp["hi"].max()
             gdp_value, gdp_words = gdp["value"].mean(), " / ".join(dict.fromkeys(gdp["phrase"]))
-        share = Interval(revenue["lo"].min(), revenue["hi"].max()) / Interval(gdp_lo, gdp_hi)
-        statuses = sorted({*revenue["status"], *gdp["status"]} if len(gdp) else {*revenue["status"], "implied"})
+        share = Interval(part["lo"].min(), part["hi"].max()) / Interval(gdp_lo, gdp_hi)
+        statuses = sorted({*part["status"], *gdp["status"]} if len(gdp) else {*part["status"], "implied"})
         rows.append({
-            "year": year, "share": 100 * revenue["value"].mean() / gdp_value,
+            "year": year, "share": 100 * part["value"].mean() / gdp_value,
             "lo": 100 * share.lo, "hi": 100 * share.hi, "gdp": gdp_words,
-            "revenue": " / ".join(dict.fromkeys(revenue["phrase"])),
+            "part": " / ".join(dict.fromkeys(part["phrase"])),
             "statuses": ", ".join(STATUS_LABEL.get(s, s) for s in statuses),
             "basis": "before the 2018 census revision" if year < 2019 else "after the 2018 census revision",
         })
     frame = pd.DataFrame(rows)
     frame["open_below"] = frame["lo"] <= 0  # a GDP floor without ceiling: the share has only an upper bound
     return frame
+
+
+def share_words(shares: pd.DataFrame, label: str = "") -> str:
+    """Each year's share as the figures allow it: one number, a range, a ceiling, or no bound at all."""
+    out = []
+    for r in shares.itertuples():
+        if r.open_below and math.isinf(r.hi):
+            words = f"about {r.share:.0f}% as printed, unbounded (both figures are floors)"
+        elif r.open_below:
+            words = f"at most {r.hi:.1f}%"
+        elif r.hi - r.lo < 0.15:  # the rounding of both figures alone
+            words = f"{r.share:.1f}%"
+        else:
+            words = f"{r.lo:.1f}–{r.hi:.1f}%"
+        out.append(f"{r.year}{label}: {words}")
+    return "; ".join(out)
 
 
 def revenue_share_chart(shares: pd.DataFrame, source: Sequence[str], width: int = 460) -> alt.LayerChart:
@@ -119,7 +138,7 @@ def revenue_share_chart(shares: pd.DataFrame, source: Sequence[str], width: int 
     x = alt.X("year:O", title="year", axis=alt.Axis(labelAngle=0))
     tooltip = [alt.Tooltip("year:O"), alt.Tooltip("share:Q", title="share, %", format=".2f"),
                alt.Tooltip("lo:Q", title="at least, %", format=".2f"),
-               alt.Tooltip("hi:Q", title="at most, %", format=".2f"), alt.Tooltip("revenue:N", title="revenue"),
+               alt.Tooltip("hi:Q", title="at most, %", format=".2f"), alt.Tooltip("part:N", title="revenue"),
                alt.Tooltip("gdp:N", title="GDP"), alt.Tooltip("statuses:N", title="status"),
                alt.Tooltip("basis:N")]
     base = alt.Chart(data).encode(x=x, tooltip=tooltip)
