@@ -19,20 +19,23 @@ def figures() -> pd.DataFrame:
     return all_figures(load_context(), load_indicators())
 
 
-def test_the_census_break_is_2020s_level_over_its_growth_against_2018(figures):
+def test_the_census_break_sets_each_level_step_against_its_printed_growth(figures):
     brk = census_break(figures)
-    assert brk.growth_2020 == -2.0
+    assert (brk.growth_2018, brk.growth_2019, brk.growth_2020) == (8.0, 8.0, -2.0)
+    # 1200 → 1450 is a step of about 21% in a year printed as 8%
+    assert 20 < brk.step_2018_2019.lo < brk.step_2018_2019.hi < 21.5
     assert brk.implied_2019_value == pytest.approx(1492.93 / 0.98)
     # the rate as printed (-2%) stands for -2.5 to -1.5: the implied level spans that
     assert brk.implied_2019.lo == pytest.approx(1492.925 / 0.985) and brk.implied_2019.hi == pytest.approx(
         1492.935 / 0.975)
+    assert brk.revision_2019.lo == pytest.approx(100 * (brk.implied_2019.lo / 1450.5 - 1))
     assert brk.jump.lo > 25 and brk.jump.hi < 30
 
 
 def test_a_break_without_its_growth_rate_stops_with_the_line(figures):
     spoiled = figures.copy()
     row = (spoiled["indicator"] == "gdp") & (spoiled["year"] == 2020)
-    spoiled.loc[row, "excerpt"] = "地区生产总值 | 7.5% | 1492.93亿元"
+    spoiled.loc[row & (spoiled["origin"] == "outside"), "excerpt"] = "地区生产总值 | 7.5% | 1492.93亿元"
     with pytest.raises(ValueError, match=r"context_series\.csv line"):
         census_break(spoiled)
 
@@ -44,7 +47,7 @@ def test_revenue_share_keeps_bounds_and_a_floor_leaves_only_an_upper_bound(figur
     assert shares.loc[2023, "open_below"] and shares.loc[2023, "lo"] == 0
     assert shares.loc[2023, "hi"] == pytest.approx(100 * 137.11605 / 1900)
     # 2019: two revenue estimates that disagree (135.11 and 140.7) both lie inside the range
-    assert shares.loc[2019, "lo"] < 100 * 135.11 / 1523.4 < 100 * 140.7 / 1523.4 < shares.loc[2019, "hi"]
+    assert shares.loc[2019, "lo"] < 100 * 135.11 / 1450 < 100 * 140.7 / 1450 < shares.loc[2019, "hi"]
     assert (shares["lo"] <= shares["share"]).all() and (shares["share"] <= shares["hi"]).all()
 
 

@@ -23,34 +23,52 @@ from analysis.presentation.charts import PALETTE
 
 @dataclass(frozen=True)
 class CensusBreak:
-    """GDP of 2019 implied by 2020's level and its (real) growth, against the 2018 estimate."""
+    """GDP across the 2018 economic census: the 2018 estimate, the 2019 estimate, and the 2019 level that 2020's
+    figure and its (real) growth imply — each step against the growth rates printed beside the levels."""
 
     gdp_2018: pd.Series
+    gdp_2019: pd.Series
     gdp_2020: pd.Series
-    growth_2020: float  # percent, as printed
+    growth_2018: float  # percent, as printed beside each level
+    growth_2019: float
+    growth_2020: float
+    step_2018_2019: Interval  # percent, 2018 estimate → 2019 estimate
     implied_2019: Interval
     implied_2019_value: float
+    revision_2019: Interval  # percent, 2019 estimate → the level 2020 implies
     jump: Interval  # percent, 2018 estimate → implied 2019
 
 
-def census_break(figures: pd.DataFrame) -> CensusBreak:
-    """The 2019 level that 2020's GDP and its growth imply, against the 2018 estimate: a jump that no year's
-    growth explains marks the revision of levels by the 2018 economic census.
-
-    The growth is real (at constant prices), so the implied level is indicative: prices move it by a few
-    percent, not by a quarter. Its bounds carry the rounding of the printed rate.
-    """
-    before = pick(figures, "gdp", 2018, origin="outside")
-    after = pick(figures, "gdp", 2020, origin="outside")
-    growth = stated_growth(after["excerpt"], after["written"])
+def _printed_growth(row: pd.Series) -> tuple[float, float]:
+    growth = stated_growth(row["excerpt"], row["written"])
     if growth is None:
-        raise ValueError(f"context_series.csv line {after['line']}: no growth rate in the excerpt "
-                         f"{after['excerpt']!r}; the census break needs the 2020 rate")
-    g, half, _ = growth
-    level = Interval(after["lo"], after["hi"]) / Interval(1 + (g - half) / 100, 1 + (g + half) / 100)
-    jump = level / Interval(before["lo"], before["hi"])
-    return CensusBreak(before, after, g, level, after["value"] / (1 + g / 100),
-                       Interval(100 * (jump.lo - 1), 100 * (jump.hi - 1)))
+        raise ValueError(f"context_series.csv line {row['line']}: no growth rate in the excerpt {row['excerpt']!r}; "
+                         "the census break needs the rate printed beside each level")
+    return growth[0], growth[1]
+
+
+def _change(later: Interval, earlier: Interval) -> Interval:
+    q = later / earlier
+    return Interval(100 * (q.lo - 1), 100 * (q.hi - 1))
+
+
+def census_break(figures: pd.DataFrame) -> CensusBreak:
+    """A level step between years that the printed growth rates cannot explain marks a change of basis: the
+    revision of GDP levels after the 2018 economic census.
+
+    The growth rates are real (at constant prices), so levels implied by them are indicative: prices move them
+    by a few percent, not by a fifth. Bounds carry the rounding of the printed rates and levels.
+    """
+    rows = {year: pick(figures, "gdp", year, origin="outside") for year in (2018, 2019, 2020)}
+    (g18, _), (g19, _), (g20, half) = (_printed_growth(rows[y]) for y in (2018, 2019, 2020))
+
+    def span(row: pd.Series) -> Interval:
+        return Interval(row["lo"], row["hi"])
+
+    level = span(rows[2020]) / Interval(1 + (g20 - half) / 100, 1 + (g20 + half) / 100)
+    return CensusBreak(rows[2018], rows[2019], rows[2020], g18, g19, g20,
+                       _change(span(rows[2019]), span(rows[2018])), level, rows[2020]["value"] / (1 + g20 / 100),
+                       _change(level, span(rows[2019])), _change(level, span(rows[2018])))
 
 
 def _year_figures(figures: pd.DataFrame, key: str, year: int) -> pd.DataFrame:
@@ -156,8 +174,7 @@ def revenue_share_chart(shares: pd.DataFrame, source: Sequence[str], width: int 
         subtitle=["share = 100 × 地方一般公共预算收入 / 地区生产总值",
                   "the bar: the range the two figures' wording allows (a GDP floor such as 突破1900亿元 leaves "
                   "only an upper bound, drawn to the axis)",
-                  "2019's GDP is implied by 2020's level and real growth; 2018's is on the level before the "
-                  "economic census", *source]))
+                  "2018's GDP is on the level before the economic census revised it", *source]))
 
 
 @dataclass(frozen=True)
