@@ -69,9 +69,10 @@ def test_the_claim_to_lead_is_not_confirmed_while_a_central_district_lacks_a_fig
 
     table = pd.DataFrame({"adcode": ["420106", "420102", "420103"], "district": ["武昌", "江岸", "江汉"],
                           "value": [1900.0, 1625.35, None]})
-    result = CentralGdp(table, 1900.0, ["江岸"], ["江汉"])
+    none = pd.DataFrame()
+    result = CentralGdp(table, 1900.0, ["江岸"], ["江汉"], none)
     assert "cannot be confirmed" in result.verdict and "江汉" in result.verdict
-    assert CentralGdp(table.iloc[:2], 1900.0, ["江岸"], []).verdict.startswith("confirmed")
+    assert CentralGdp(table.iloc[:2], 1900.0, ["江岸"], [], none).verdict.startswith("confirmed")
 
 
 def test_wuchangs_share_of_the_city_is_an_interval_and_a_floor_where_the_report_gives_one():
@@ -97,3 +98,22 @@ def test_rank_claims_name_what_the_later_texts_rank_first():
     assert list(retail["clause"]) == ["社会消费品零售总额跃升至中心城区第1"]
     # the plan report ranks GDP in the sentence after the one naming it
     assert "继续保持中心城区第1" in set(claims.loc[claims["ranks"] == "地区生产总值", "clause"])
+
+
+def test_a_district_with_an_estimate_and_a_final_figure_is_tested_against_the_larger():
+    from analysis.chapters.wuhan_districts import central_gdp
+    from analysis.datasets.geo import with_size, wuhan_districts
+    from analysis.datasets.indicators import load_indicators
+
+    rows = load_wuhan_districts()
+    result = central_gdp(rows, with_size(wuhan_districts()), load_indicators().loc["gdp_2023"])
+    jiangan = result.table.set_index("adcode").loc["420102"]
+    assert jiangan["status"] == "final" and jiangan["value"] == 1625.35  # the final figure is the one drawn
+    assert jiangan["largest"] == 1685  # the claim is tested against the estimate, which is larger
+    assert list(result.revisions["change_pct"].round(1)) == [-3.5]
+    # were the estimate above Wuchang's floor, the district would not count as exceeded
+    raised = rows.copy()
+    raised.loc[(raised["area"] == "江岸") & (raised["status"] == "estimate") & (raised["indicator"] == "gdp"),
+               "value"] = 1950.0
+    again = central_gdp(raised, with_size(wuhan_districts()), load_indicators().loc["gdp_2023"])
+    assert not any("江岸" in d for d in again.exceeded)

@@ -104,8 +104,9 @@ class CentralGdp:
 
     table: pd.DataFrame  # one row per central district: figure, status, grade (NaN where none was found)
     wuchang_floor: float  # the report's 突破 figure, 亿元
-    exceeded: list[str]  # districts with a figure Wuchang's floor is above
+    exceeded: list[str]  # districts all of whose figures Wuchang's floor is above
     missing: list[str]  # central districts without a 2023 figure
+    revisions: pd.DataFrame  # districts with an estimate and a final figure: both, and the change in percent
 
     @property
     def verdict(self) -> str:
@@ -120,24 +121,33 @@ def central_gdp(rows: pd.DataFrame, districts: gpd.GeoDataFrame, wuchang: pd.Ser
     names = districts.assign(adcode=districts["adcode"].astype(str)).set_index("adcode")
     gdp = rows[(rows["indicator"] == "gdp") & (rows["year"] == 2023) & rows["adcode"].isin(CENTRAL)]
     floor = float(wuchang["value"]) / 1e8
-    table = []
+    table, revisions = [], []
     for code in CENTRAL:
         found = gdp[gdp["adcode"] == code]
         row = {"adcode": code, "district": f"{names.loc[code, 'name_zh']} {names.loc[code, 'name_en']}"}
         if code == str(geo.WUCHANG):
             row.update(value=floor, status="estimate", grade="the report", phrase=str(wuchang["display"]),
-                       qualifier=str(wuchang["qualifier"]), coverage="district")
+                       qualifier=str(wuchang["qualifier"]), coverage="district", largest=floor, also="")
         elif not found.empty:
+            # A final figure stands for the district; the claim is tested against the largest of all of them.
+            found = found.sort_values("status", key=lambda s: s != "final", kind="stable")
             f = found.iloc[0]
             qualifier, _, phrase = derive_qualifier(float(f["value"]), f["unit"], f["excerpt"], f["note"])
             row.update(value=float(f["value"]), status=f["status"], grade=f["grade"], phrase=phrase,
-                       qualifier=qualifier, coverage=f["coverage"])
+                       qualifier=qualifier, coverage=f["coverage"], largest=float(found["value"].max()),
+                       also="; ".join(f"{printed(o)} ({o['status']}, {o['grade']})"
+                                      for _, o in found.iloc[1:].iterrows()))
+            if set(found["status"]) >= {"final", "estimate"}:
+                est = found[found["status"] == "estimate"].iloc[0]
+                revisions.append({"district": row["district"], "estimate": printed(est), "estimated": est["dated"],
+                                  "final": phrase, "change_pct": 100 * (float(f["value"]) / float(est["value"]) - 1)})
         table.append(row)
     frame = pd.DataFrame(table)
     others = frame[frame["adcode"] != str(geo.WUCHANG)]
-    exceeded = others.loc[others["value"].notna() & (others["value"] < floor), "district"].tolist()
+    exceeded = others.loc[others["value"].notna() & (others["largest"] < floor), "district"].tolist()
     missing = others.loc[others["value"].isna(), "district"].tolist()
-    return CentralGdp(frame, floor, exceeded, missing)
+    return CentralGdp(frame, floor, exceeded, missing,
+                      pd.DataFrame(revisions, columns=["district", "estimate", "estimated", "final", "change_pct"]))
 
 
 def found_by_status(result: CentralGdp) -> str:
@@ -159,13 +169,17 @@ def central_gdp_chart(result: CentralGdp, source: Sequence[str]) -> alt.LayerCha
                 scale=alt.Scale(domain=[0, 1.2 * float(data["value"].max())])),
         y=alt.Y("district:N", sort="-x", title=None),
         color=alt.Color("how:N", title="status · grade of the page"),
-        tooltip=["district:N", "phrase:N", "how:N", "coverage:N", alt.Tooltip("marker:N", title="qualifier")])
+        tooltip=["district:N", "phrase:N", "how:N", "coverage:N", alt.Tooltip("marker:N", title="qualifier"),
+                 alt.Tooltip("also:N", title="other figures")])
     text = bars.mark_text(align="left", dx=3, fontSize=10).encode(text="phrase:N", color=alt.value("#333333"))
     missing = "; no 2023 figure found for " + ", ".join(result.missing) if result.missing else ""
     return alt.layer(bars, text).properties(width=420, height=170, title=alt.TitleParams(
         "GDP of Wuhan's central districts, 2023: the figures found",
         subtitle=[f"Wuchang: the report's {data.loc[data['adcode'] == str(geo.WUCHANG), 'phrase'].iloc[0]} "
                   f"(a floor){missing}.", "洪山: the district's own accounts, without 东湖高新 on its land.",
+                  *([f"Where a district has an estimate and a final figure, the bar is the final one; "
+                     f"the estimate is in the tooltip and the table ({', '.join(result.revisions['district'])})"]
+                    if len(result.revisions) else []),
                   *source]))
 
 
@@ -209,8 +223,8 @@ def district_table(rows: pd.DataFrame) -> pd.DataFrame:
         found = rows[(rows["area"] == area) & (rows["indicator"] == indicator) & (rows["year"] == 2023)]
         if found.empty:
             return "not found"
-        f = found.iloc[0]
-        return f"{printed(f)} ({f['status']}, {f['grade']})"
+        found = found.sort_values("status", key=lambda s: s != "final", kind="stable")  # the final figure first
+        return "; ".join(f"{printed(f)} ({f['status']}, {f['grade']})" for _, f in found.iterrows())
 
     out = []
     for _, c in census.iterrows():
