@@ -117,3 +117,13 @@ def test_a_district_with_an_estimate_and_a_final_figure_is_tested_against_the_la
                "value"] = 1950.0
     again = central_gdp(raised, with_size(wuhan_districts()), load_indicators().loc["gdp_2023"])
     assert not any("江岸" in d for d in again.exceeded)
+
+
+def test_a_figure_in_yi_yuan_may_be_printed_in_wan_yuan(tmp_path):
+    # 武昌's revenue of 2023 is 137.116亿元 and the final accounts print 1,371,160万元
+    rows = _rows()
+    assert validate_wuhan_districts(_write(tmp_path, rows)) == []
+    i = next(i for i, r in enumerate(rows) if r["area"] == "武昌" and r["indicator"] == "gp_budget_revenue")
+    rows[i]["value"] = "137.117"
+    problems = validate_wuhan_districts(_write(tmp_path, rows))
+    assert any("13711700000" in str(p) or "137.117" in str(p) for p in problems), problems

@@ -235,6 +235,7 @@ def district_table(rows: pd.DataFrame) -> pd.DataFrame:
             "share of city 占全市": f"{100 * c['value'] / city:.2f}%",
             "GDP 2023": cell(c["area"], "gdp"),
             "growth 2023": cell(c["area"], "gdp_growth"),
+            "budget revenue 2023": cell(c["area"], "gp_budget_revenue"),
             "land area": cell(c["area"], "land_area"),
             "residents 2023": cell(c["area"], "resident_pop"),
         })

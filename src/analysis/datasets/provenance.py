@@ -74,7 +74,8 @@ def printed_in(value: float, excerpt: str) -> bool:
     return any(re.search(rf"(?<![\d.]){re.escape(form)}(?:0*)(?![\d])", text) for form in printed_forms(value))
 
 
-def sourced_number(row: dict[str, str], column: str, name: str, line: int) -> tuple[float | None, list[Problem]]:
+def sourced_number(row: dict[str, str], column: str, name: str, line: int,
+                   scale: float = 1.0) -> tuple[float | None, list[Problem]]:
     """A positive number of a row that its excerpt must print: the number, or None with the problems."""
     import math
 
@@ -84,8 +85,9 @@ def sourced_number(row: dict[str, str], column: str, name: str, line: int) -> tu
             raise ValueError
     except ValueError:
         return None, [Problem(name, line, column, f"found {row[column]!r}; expected a positive number")]
-    if row["excerpt"] and not printed_in(value, row["excerpt"]):
-        forms = ", ".join(printed_forms(value))
+    # scale: the value's unit in base units (1e8 for 亿元), so that 137.116亿元 is also found as 1,371,160万元
+    if row["excerpt"] and not printed_in(value * scale, row["excerpt"]):
+        forms = ", ".join(printed_forms(value * scale))
         return None, [Problem(name, line, "excerpt", f"does not print the {column} {row[column]}; expected it in "
                                                      f"the excerpt as the source writes it ({forms})")]
     return value, []

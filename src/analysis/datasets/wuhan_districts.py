@@ -34,6 +34,7 @@ INDICATORS = {
     "resident_pop": ("常住人口(年末)", "resident population at year end", "persons"),
     "gdp": ("地区生产总值", "GDP", "亿元"),
     "gdp_growth": ("地区生产总值增长", "GDP growth", "%"),
+    "gp_budget_revenue": ("地方一般公共预算收入", "local general public budget revenue", "亿元"),
     "land_area": ("土地面积", "land area", "km²"),
 }
 WUHAN_ADCODE = "420100"
@@ -65,7 +66,7 @@ def _read(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     for line, row in rows:
         bad = provenance_problems(row, name, line)
         bad += cell_problems(row, tuple(c for c in DISTRICT_COLUMNS if c not in PROVENANCE_COLUMNS), name, line)
-        value, found = sourced_number(row, "value", name, line)
+        value, found = sourced_number(row, "value", name, line, scale=1e8 if row["unit"] == "亿元" else 1.0)
         bad += found
         if row["unit"] != INDICATORS.get(row["indicator"], ("", "", row["unit"]))[2]:
             bad.append(Problem(name, line, "unit", f"found {row['unit']!r}; {row['indicator']} is in "
