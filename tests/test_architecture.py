@@ -132,3 +132,16 @@ def test_the_package_holds_the_product_only() -> None:
     assert (ROOT / "tests" / "support" / "browser.py").exists()
     assert (ROOT / "data" / "geo" / "make_schematic.py").exists()
     assert not any("def main(" in text for name, text in _sources().items() if name != "__main__.py")
+
+
+def test_every_code_cell_says_whether_the_reader_sees_it() -> None:
+    """The book shows prose, figures and tables, not the code behind them: a code cell is the parameters cell or
+    hides its input (remove-input) or itself (remove-cell). A cell without a tag showed its code in the book."""
+    shown = []
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for i, cell in enumerate(nb["cells"]):
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            if cell["cell_type"] == "code" and not tags & {"parameters", "remove-input", "remove-cell"}:
+                shown.append(f"{path.name} cell {i}: {''.join(cell['source'])[:40]!r}")
+    assert not shown, "code cells without a visibility tag:\n" + "\n".join(shown)

@@ -243,3 +243,20 @@ def test_prose_refers_to_figures_by_their_names():
             assert target in shown, f"{chapter.slug} refers to {target}, which it does not show"
             refs += 1
     assert refs >= 5
+
+
+def test_an_open_bound_in_a_chart_is_null_so_the_kernel_message_is_valid_json():
+    """A floor with no ceiling (hi = inf) once made the kernel refuse the display message and print a warning,
+    with the machine's paths, into the chapter."""
+    import json
+    import math
+
+    import altair as alt
+    import pandas as pd
+
+    from analysis.presentation.display import Figure
+
+    data = pd.DataFrame({"year": [2022, 2023], "lo": [1.0, 2.0], "hi": [1.5, math.inf]})
+    figure = Figure(alt.Chart(data).mark_rule().encode(x="year:O", y="lo:Q", y2="hi:Q"), "test-open-bound")
+    text = json.dumps(figure.spec, allow_nan=False)  # raises on Infinity or NaN
+    assert '"hi": null' in text

@@ -70,6 +70,15 @@ def test_cold_build_publishes_every_chapter(project: Path) -> None:
         assert "data/indicators.csv" in c["inputs"], c  # recorded by the kernel, not declared by hand
 
 
+def test_no_chapter_writes_to_stderr(project: Path) -> None:
+    """A warning in an executed chapter is printed into the book, with the machine's paths: none may remain."""
+    for chapter in CHAPTERS:
+        nb = nbformat.read(project / "book" / "chapters" / f"{chapter.slug}.ipynb", as_version=4)
+        errors = [(i, "".join(o.get("text", ""))[:200]) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                  for o in c.outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+        assert not errors, f"{chapter.slug}: stderr in cells {errors}"
+
+
 def test_every_chart_has_a_source_line_a_png_and_its_data(project: Path) -> None:
     """Every chart output carries the Vega-Lite spec (drawn offline by JupyterLab and VS Code, compiled here with
     the Vega-Lite 5 they use), its PNG, and on the site its source line and data download."""

@@ -98,6 +98,8 @@ def test_rank_claims_name_what_the_later_texts_rank_first():
     assert list(retail["clause"]) == ["社会消费品零售总额跃升至中心城区第1"]
     # the plan report ranks GDP in the sentence after the one naming it
     assert "继续保持中心城区第1" in set(claims.loc[claims["ranks"] == "地区生产总值", "clause"])
+    # "two core indicators" rank the two its sentence names
+    assert "地区生产总值、一般公共预算收入" in ranked
 
 
 def test_a_district_with_an_estimate_and_a_final_figure_is_tested_against_the_larger():
@@ -127,3 +129,11 @@ def test_a_figure_in_yi_yuan_may_be_printed_in_wan_yuan(tmp_path):
     rows[i]["value"] = "137.117"
     problems = validate_wuhan_districts(_write(tmp_path, rows))
     assert any("13711700000" in str(p) or "137.117" in str(p) for p in problems), problems
+
+
+def test_the_claim_names_its_three_totals_in_its_own_sentence(report):
+    from analysis.chapters.wuhan_districts import claim_subjects
+    from analysis.datasets.indicators import load_indicators
+
+    named = claim_subjects(report, load_indicators(), "main_indicators_rank_central_districts_2023")
+    assert list(named.index) == ["gdp_2023", "services_va_2023", "fiscal_revenue_2023"]  # the growth rate is no total

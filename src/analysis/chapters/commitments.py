@@ -114,9 +114,9 @@ def context_checks(ind: pd.DataFrame, ctx: pd.DataFrame, heading_id: str = "gdp_
 
 
 # Verdicts from the strongest to none: a commitment two texts speak of keeps the stronger verdict.
-VERDICT_ORDER = ("reported done", "reported in progress", "contradicted", "named differently", "subject named",
-                 NOT_MENTIONED)
-VERDICT_COLORS = ("#1f5f8b", "#588b8b", "#c8553d", "#f2a541", "#b9a3c4", "#dedede")
+VERDICT_ORDER = ("reported done", "reported done later", "reported in part", "contradicted", "named differently",
+                 "subject named", "related, not named", NOT_MENTIONED)
+VERDICT_COLORS = ("#1f5f8b", "#4f86ad", "#588b8b", "#c8553d", "#f2a541", "#b9a3c4", "#e3d5ea", "#dedede")
 assert set(VERDICT_ORDER) == {*VERDICTS, NOT_MENTIONED}
 
 

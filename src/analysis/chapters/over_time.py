@@ -20,6 +20,9 @@ from analysis.datasets.context_series import STATUS_LABEL, stated_growth
 from analysis.methods.derived import APPROX_TOLERANCE, Interval
 from analysis.presentation.charts import PALETTE
 
+BREAK_YEAR = 2019  # the first year on the GDP level after the break (the 2018 economic census the likely cause)
+BASIS = {False: "before the 2018→2019 level break", True: "after the 2018→2019 level break"}
+
 
 @dataclass(frozen=True)
 class CensusBreak:
@@ -125,7 +128,7 @@ def share_of_gdp(figures: pd.DataFrame, key: str = "gp_budget_revenue", gdp_key:
             "lo": 100 * share.lo, "hi": 100 * share.hi, "gdp": gdp_words,
             "part": " / ".join(dict.fromkeys(part["phrase"])),
             "statuses": ", ".join(STATUS_LABEL.get(s, s) for s in statuses),
-            "basis": "before the 2018 census revision" if year < 2019 else "after the 2018 census revision",
+            "basis": BASIS[year >= BREAK_YEAR],
         })
     frame = pd.DataFrame(rows)
     frame["open_below"] = frame["lo"] <= 0  # a GDP floor without ceiling: the share has only an upper bound
@@ -137,7 +140,7 @@ def share_words(shares: pd.DataFrame, label: str = "") -> str:
     out = []
     for r in shares.itertuples():
         if r.open_below and math.isinf(r.hi):
-            words = f"about {r.share:.0f}% as printed, unbounded (both figures are floors)"
+            words = f"{r.share:.1f}% on the two printed floors, either way unbounded (both are floors)"
         elif r.open_below:
             words = f"at most {r.hi:.1f}%"
         elif r.hi - r.lo < 0.15:  # the rounding of both figures alone
@@ -166,7 +169,7 @@ def revenue_share_chart(shares: pd.DataFrame, source: Sequence[str], width: int 
         y=alt.Y("lo_draw:Q", scale=scale, title="budget revenue, % of GDP 一般公共预算收入占GDP比重"), y2="hi:Q")
     points = base.mark_point(filled=True, size=70).encode(
         y=y, color=alt.Color("basis:N", title="GDP level", scale=alt.Scale(
-            domain=["before the 2018 census revision", "after the 2018 census revision"],
+            domain=[BASIS[False], BASIS[True]],
             range=[PALETTE[5], PALETTE[0]]), legend=alt.Legend(orient="bottom")))
     labels = base.mark_text(dx=10, align="left", fontSize=11).encode(y="share:Q", text="label:N")
     return alt.layer(ranges, points, labels).properties(width=width, height=260, title=alt.TitleParams(
@@ -174,7 +177,7 @@ def revenue_share_chart(shares: pd.DataFrame, source: Sequence[str], width: int 
         subtitle=["share = 100 × 地方一般公共预算收入 / 地区生产总值",
                   "the bar: the range the two figures' wording allows (a GDP floor such as 突破1900亿元 leaves "
                   "only an upper bound, drawn to the axis)",
-                  "2018's GDP is on the level before the economic census revised it", *source]))
+                  "2018's GDP is on the level before the break between the 2018 and 2019 estimates", *source]))
 
 
 @dataclass(frozen=True)

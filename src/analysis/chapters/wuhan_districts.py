@@ -24,6 +24,8 @@ from analysis.presentation.charts import PALETTE, QUALIFIER_STYLE, base_qualifie
 from analysis.presentation.maps import NO_DATA, class_labels, classify, district_choropleth
 
 # Wuhan's seven central districts (中心城区), the reference group of the report's 中心城区第一.
+# A census line inside another area's count (其中): its residents are already in that area's figure.
+WITHIN = {"汉南": "武汉经开"}
 CENTRAL = ("420102", "420103", "420104", "420105", "420106", "420107", "420111")
 DENSITY_BREAKS = (2_000, 5_000, 10_000, 20_000)  # residents per km² of polygon
 COVERAGE_LABEL = {
@@ -73,7 +75,7 @@ def population_shares(rows: pd.DataFrame) -> pd.DataFrame:
     left out so that the shares add up to the whole."""
     census = rows[rows["indicator"] == "census_pop"]
     city = float(census.loc[census["adcode"] == WUHAN_ADCODE, "value"].iloc[0])
-    areas = census[(census["adcode"] != WUHAN_ADCODE) & (census["area"] != "汉南")].copy()
+    areas = census[(census["adcode"] != WUHAN_ADCODE) & ~census["area"].isin(list(WITHIN))].copy()
     areas["share"] = 100 * areas["value"] / city
     areas["kind"] = areas["coverage"].map({"district": "district 区", "part of a district": "district 区",
                                            "functional zone": "functional zone 功能区"})
@@ -183,6 +185,18 @@ def central_gdp_chart(result: CentralGdp, source: Sequence[str]) -> alt.LayerCha
                   *source]))
 
 
+def claim_subjects(report, ind: pd.DataFrame, claim_id: str) -> pd.DataFrame:
+    """The totals a ranking claim ranks: the report's level figures (kind ``level``) that stand in the claim's
+    sentence before it. 三项主要经济指标总量 … 中心城区第一 follows 地区生产总值, 服务业增加值 and 地方一般公共预算收入
+    in one sentence; the growth rate between them is not a total."""
+    claim = ind.loc[claim_id]
+    where = report.locate(str(claim["quote"]))
+    sentence = report.sentence(where.start, where.end)
+    start = report.text.find(sentence)
+    inside = ind[(ind["kind"] == "level") & (ind["offset"] >= start) & (ind["offset"] < where.start)]
+    return inside.sort_values("offset")
+
+
 RANK_WORDS = "中心城区第"  # how the district's texts rank it among the central districts
 RANKED = ("地区生产总值", "一般公共预算收入", "社会消费品零售总额", "核心指标")  # what a ranking clause may be of
 
@@ -190,17 +204,23 @@ RANKED = ("地区生产总值", "一般公共预算收入", "社会消费品零�
 def rank_claims(texts: pd.DataFrame) -> pd.DataFrame:
     """Every clause of the later texts read (``later_reviews``) that ranks Wuchang among the central districts:
     the clause, and what it ranks — the last of ``RANKED`` named before it on its line (a plan report names the
-    indicator in a heading sentence and ranks it in the next: 规模继续保持中心城区第1)."""
+    indicator in a heading sentence and ranks it in the next: 规模继续保持中心城区第1); a clause that ranks
+    "two core indicators" (两项核心指标) ranks every indicator its sentence names before it."""
     rows = []
     for r in texts.itertuples():
         for line in r.text.splitlines():
             for hit in re.finditer(RANK_WORDS, line):
                 before = line[:hit.start()]
-                named = max(((before.rfind(w), w) for w in RANKED if w in before), default=(-1, ""))[1]
                 start = max(before.rfind(m) for m in ",。;:") + 1
                 stop = min((i for i in (line.find(m, hit.end()) for m in ",。;") if i >= 0), default=len(line))
+                clause = line[start:stop]
+                if "指标" in clause:
+                    sentence = before[before.rfind("。") + 1:]
+                    named = "、".join(w for w in RANKED[:-1] if w in sentence) or RANKED[-1]
+                else:
+                    named = max(((before.rfind(w), w) for w in RANKED if w in before), default=(-1, ""))[1]
                 rows.append({"key": r.key, "title": r.short_title, "dated": r.dated, "ranks": named,
-                             "clause": line[start:stop]})
+                             "clause": clause})
     return pd.DataFrame(rows, columns=["key", "title", "dated", "ranks", "clause"])
 
 
@@ -230,7 +250,8 @@ def district_table(rows: pd.DataFrame) -> pd.DataFrame:
     for _, c in census.iterrows():
         out.append({
             "area 区域": c["area"],
-            "covers 口径": c["coverage"],
+            "covers 口径": c["coverage"] + (f"; 其中 of {WITHIN[c['area']]}, already in its count"
+                                            if c["area"] in WITHIN else ""),
             "census 2020 七普": f"{c['value']:,.0f}",
             "share of city 占全市": f"{100 * c['value'] / city:.2f}%",
             "GDP 2023": cell(c["area"], "gdp"),

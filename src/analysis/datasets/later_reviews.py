@@ -26,9 +26,13 @@ from analysis.read_log import record_read
 from analysis.report.text import OUTLOOK, SENTENCE_FINAL, Report, load_report, read_text_strict
 
 VERDICTS = {
-    "reported done": "the later text reports the committed step as done",
-    "reported in progress": "the later text reports part of the committed step, or work under way",
+    "reported done": "the later text reports the committed step done in the year it was committed for",
+    "reported done later": "a text of a later year reports the step, or one beyond it, done; when the committed "
+                           "step itself was done it does not say",
+    "reported in part": "the later text reports part of the committed step done (a first phase of a whole)",
     "subject named": "the later text names the commitment's subject but says nothing of the committed step",
+    "related, not named": "the later text reports something related, naming neither the commitment's subject "
+                          "nor its step",
     "named differently": "the later text reports a project whose name differs from the commitment's; whether "
                          "they are one is left open",
     "contradicted": "the later text says the step did not happen, or happened otherwise",

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import html
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -333,7 +334,7 @@ class Figure:
             raise ValueError(f"figure name {name!r}: expected lower-case words joined by '-', e.g. "
                              "'regional-strength-money-flows'")
         self.chart = chart
-        spec = with_column_order(chart.to_dict())
+        spec = json_safe(with_column_order(chart.to_dict()))
         if name:
             spec["usermeta"] = {**spec["usermeta"], FIGURE_NAME: name}
         # The drawing's accessible name (Vega labels its SVG with the description): title and what the data show.
@@ -350,6 +351,18 @@ class Figure:
             bundle["image/png"] = base64.b64encode(chart_png(self.spec)).decode("ascii")
         # The figure's label, caption and description travel with the output: the PDF's builder sees only the PNG.
         return bundle, {FIGURE_META: figure_meta(self.spec)}
+
+
+def json_safe(value: object) -> object:
+    """The spec with every non-finite number (an open bound, ``inf``; a gap, ``nan``) as null: JSON has no
+    Infinity, and a kernel message carrying one is refused and re-sent with a warning on the chapter's stderr."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    return value
 
 
 FIGURE_META = "wuchang/figure"  # output metadata key: {"label", "caption", "description"}
