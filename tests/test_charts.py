@@ -260,3 +260,18 @@ def test_an_open_bound_in_a_chart_is_null_so_the_kernel_message_is_valid_json():
     figure = Figure(alt.Chart(data).mark_rule().encode(x="year:O", y="lo:Q", y2="hi:Q"), "test-open-bound")
     text = json.dumps(figure.spec, allow_nan=False)  # raises on Infinity or NaN
     assert '"hi": null' in text
+
+
+def test_a_stacked_piece_is_described_by_its_span_not_its_start():
+    """A bar drawn from start to end measures end − start: the largest piece is the one widest, and its label
+    is its own (the description once named one piece with another's figure)."""
+    import altair as alt
+    import pandas as pd
+
+    from analysis.presentation.display import describe
+
+    data = pd.DataFrame({"bar": ["total", "total"], "piece": ["ours", "the rest"], "start": [0.0, 116.0],
+                         "end": [116.0, 290.0]})
+    chart = alt.Chart(data).mark_bar().encode(x="start:Q", x2="end:Q", y="bar:N", color="piece:N")
+    text = describe(chart.to_dict())
+    assert "the largest is the rest · total (174)" in text, text

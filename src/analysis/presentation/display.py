@@ -153,18 +153,27 @@ def _field(enc: dict, channel: str, types: tuple[str, ...]) -> str:
     return ch.get("field", "") if isinstance(ch, dict) and ch.get("type") in types else ""
 
 
-def _reading(view: dict) -> tuple[str, list[str]]:
-    """The field a view measures and the fields that name each mark (empty when it has no quantitative axis)."""
+def _reading(view: dict) -> tuple[str, list[str], str]:
+    """The field a view measures, the fields that name each mark (empty when it has no quantitative axis), and
+    the field where a mark ends when it spans from one value to another (x2, y2: a stacked piece, a range)."""
     enc = view.get("encoding", {})
     names = ("nominal", "ordinal", "temporal")
     x_q, y_q = _field(enc, "x", ("quantitative",)), _field(enc, "y", ("quantitative",))
     if y_q:  # bars up, lines and points over years (x quantitative or not): y is the measure
-        value, axes = y_q, [x_q or _field(enc, "x", names)]
+        value, axes, end = y_q, [x_q or _field(enc, "x", names)], _end(enc, "y2")
     elif x_q:  # horizontal bars
-        value, axes = x_q, [_field(enc, "y", names)]
+        value, axes, end = x_q, [_field(enc, "y", names)], _end(enc, "x2")
     else:
-        return "", []
-    return value, [f for f in [_field(enc, "color", names), *axes] if f]
+        return "", [], ""
+    return value, [f for f in [_field(enc, "color", names), *axes] if f], end
+
+
+def _end(enc: dict, channel: str) -> str:
+    c = enc.get(channel)
+    return str(c.get("field", "")) if isinstance(c, dict) else ""
+
+
+SPAN = "__span"  # a mark's extent when it is drawn from a start to an end
 
 
 def describe(spec: dict) -> str:
@@ -174,20 +183,30 @@ def describe(spec: dict) -> str:
     from analysis.presentation.charts import QUALIFIER_STYLE, base_qualifier
 
     datasets = spec.get("datasets", {})
-    best: tuple[int, dict, str, list[str], list[dict]] | None = None
+    best: tuple[int, dict, str, list[str], list[dict], str] | None = None
+    def number(x: object) -> bool:
+        return isinstance(x, int | float) and not isinstance(x, bool)
+
     for view, name in _views(spec):
-        value, labels = _reading(view)
+        value, labels, end = _reading(view)
         rows = [r for r in datasets.get(name or "", []) if isinstance(r, dict)]
-        numeric = [r for r in rows if isinstance(r.get(value), int | float) and not isinstance(r.get(value), bool)]
-        if value and labels and numeric and (best is None or len(numeric) > best[0]):
-            best = (len(numeric), view, value, labels, numeric)
+        if end:  # a stacked piece or a range measures what lies between its start and its end
+            rows = [{**r, SPAN: r[end] - r[value]} for r in rows if number(r.get(value)) and number(r.get(end))]
+        measure = SPAN if end else value
+        numeric = [r for r in rows if number(r.get(measure))]
+        # the view with most marks speaks; of two alike, one whose marks stand for values, not spans (a range)
+        if value and labels and numeric and (best is None or len(numeric) > best[0]
+                                             or (len(numeric) == best[0] and best[5] == SPAN and not end)):
+            best = (len(numeric), view, value, labels, numeric, measure)
     if best is None:
         return f"A figure: {chart_title(spec)}. Its data are in its table and CSV in the HTML book."
-    n, view, value, labels, numeric = best
+    n, view, axis_field, labels, numeric, value = best
     top = max(numeric, key=lambda r: r[value])
-    label = " · ".join(_label(top.get(f)) for f in labels if _label(top.get(f)))
-    shown = top.get("phrase") or f"{top[value]:,.4g}"
-    text = (f"{n} {'value' if n == 1 else 'values'} of {_axis_title(view.get('encoding', {}), value)}; "
+    label = " · ".join(dict.fromkeys(_label(top.get(f)) for f in labels if _label(top.get(f))))
+    # The row's phrase only where it prints the value drawn (a derived row may carry its source's phrase).
+    phrase = str(top.get("phrase") or "")
+    shown = phrase if _prints(phrase, float(top[value])) else f"{top[value]:,.4g}"
+    text = (f"{n} {'value' if n == 1 else 'values'} of {_axis_title(view.get('encoding', {}), axis_field)}; "
             f"the largest is {label} ({shown}).")
     kinds: dict[str, int] = {}
     for r in numeric:
@@ -197,6 +216,12 @@ def describe(spec: dict) -> str:
     if kinds:
         text += " Not exact: " + ", ".join(f"{k} {QUALIFIER_STYLE[q][2]}" for q, k in sorted(kinds.items())) + "."
     return text
+
+
+def _prints(phrase: str, value: float) -> bool:
+    """Whether a phrase (超86亿元, 1,625.35亿元) prints the value, as is or in 万 or 亿 of it."""
+    numbers = [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", phrase)]
+    return any(math.isclose(n * k, value, rel_tol=1e-6) for n in numbers for k in (1.0, 1e4, 1e8))
 
 
 def _axis_title(enc: dict, value: str) -> str:
