@@ -275,3 +275,19 @@ def test_a_stacked_piece_is_described_by_its_span_not_its_start():
     chart = alt.Chart(data).mark_bar().encode(x="start:Q", x2="end:Q", y="bar:N", color="piece:N")
     text = describe(chart.to_dict())
     assert "the largest is the rest · total (174)" in text, text
+
+
+def test_a_label_layer_never_speaks_for_the_chart():
+    """Text marks label bars; their position (the middle of a piece) is no value of the chart."""
+    import altair as alt
+    import pandas as pd
+
+    from analysis.presentation.display import describe
+
+    data = pd.DataFrame({"bar": ["a", "a"], "start": [0.0, 300.0], "end": [300.0, 400.0], "mid": [150.0, 350.0],
+                         "piece": ["first", "second"]})
+    base = alt.Chart(data).encode(y="bar:N")
+    chart = alt.layer(base.mark_bar().encode(x="start:Q", x2="end:Q", color="piece:N"),
+                      base.mark_text().encode(x="mid:Q", text="piece:N"))
+    text = describe(chart.to_dict())
+    assert "values of mid" not in text and "(300)" in text, text

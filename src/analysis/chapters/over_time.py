@@ -233,8 +233,9 @@ def zones_chart(check: ZonesCheck, source: Sequence[str], width: int = 480) -> a
     district["part"] = [f"{r.year}: {r.phrase}" + (" (a floor)" if math.isinf(r.hi) else "")
                         for r in district.itertuples()]
     district["label"] = district["year"].astype(str) + [" ≥" if math.isinf(h) else "" for h in district["hi"]]
-    zones = pd.DataFrame({"bar": ["三大功能区累计完成投资 the three functional zones"], "year": [0],
-                          "value": [check.zones["value"]], "part": [f"2019–2023: {check.zones['phrase']}"],
+    span = f"{check.years['year'].min()}–{check.years['year'].max()}"
+    zones = pd.DataFrame({"bar": ["三大功能区累计完成投资 the three functional zones"], "year": [span],
+                          "value": [check.zones["value"]], "part": [f"{span}: {check.zones['phrase']}"],
                           "label": ["近2000"], "status": ["estimate"], "origin": ["report"]})
     data = pd.concat([district, zones], ignore_index=True)
     data["end"] = data.groupby("bar")["value"].cumsum()
@@ -246,10 +247,13 @@ def zones_chart(check: ZonesCheck, source: Sequence[str], width: int = 480) -> a
                                                 alt.Tooltip("origin:N")])
     bars = base.mark_bar(stroke="white", strokeWidth=1).encode(
         x=alt.X("start:Q", title="亿元 (100 million yuan), 2019–2023"), x2="end:Q",
-        color=alt.Color("year:O", scale=alt.Scale(domain=[*check.years["year"], 0],
+        color=alt.Color("year:O", scale=alt.Scale(domain=[*check.years["year"], span],
                                                   range=[*PALETTE[:len(check.years)], PALETTE[-1]]), legend=None))
     labels = base.mark_text(fontSize=10, color="white").encode(x="mid:Q", text="label:N")
     return alt.layer(bars, labels).properties(width=width, height=alt.Step(46), title=alt.TitleParams(
         "Five years of the district's investment against the three zones' cumulative figure",
-        subtitle=["each year's latest figure: 2019 implied by 2020's level and growth, 2022 a floor (以上, "
-                  "marked ≥), 2023 380亿元左右 (the widest wording of that year)", *source]))
+        subtitle=["; ".join(["each year's latest figure (of two, the widest wording)",
+                             *[f"{r.year} implied by the next year's level and growth"
+                               for r in check.years.itertuples() if r.origin == "implied"],
+                             *[f"{r.year} a floor ({r.phrase}, marked ≥)"
+                               for r in check.years.itertuples() if math.isinf(r.hi)]]), *source]))

@@ -157,6 +157,9 @@ def _reading(view: dict) -> tuple[str, list[str], str]:
     """The field a view measures, the fields that name each mark (empty when it has no quantitative axis), and
     the field where a mark ends when it spans from one value to another (x2, y2: a stacked piece, a range)."""
     enc = view.get("encoding", {})
+    mark = view.get("mark")
+    if (mark.get("type") if isinstance(mark, dict) else mark) == "text":
+        return "", [], ""  # a text mark labels another mark; the marks it labels speak for the chart
     names = ("nominal", "ordinal", "temporal")
     x_q, y_q = _field(enc, "x", ("quantitative",)), _field(enc, "y", ("quantitative",))
     if y_q:  # bars up, lines and points over years (x quantitative or not): y is the measure
