@@ -306,12 +306,14 @@ def panel_frame(ind: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
 def headline_dashboard(ind: pd.DataFrame, width: int = 520) -> alt.VConcatChart:
     """The headline figures in three panels by unit, each drawn qualifier-aware
     (analysis.presentation.charts.qualified_bars)."""
-    panels = []
-    for title, axis, ids in HEADLINE_PANELS:
-        frame = panel_frame(ind, ids)
-        sections = list(dict.fromkeys(ind.loc[list(ids), "section_key"]))
-        panels.append(qualified_bars(frame, title, sections, axis, width=width))
-    return alt.vconcat(*panels, spacing=28).resolve_scale(shape="independent", x="independent", y="independent")
+    # One source line for all panels (the sections of every panel), so the figure's caption states it once.
+    sections = list(dict.fromkeys(ind.loc[[i for _, _, ids in HEADLINE_PANELS for i in ids], "section_key"]))
+    panels = [qualified_bars(panel_frame(ind, ids), title, sections, axis, width=width)
+              for title, axis, ids in HEADLINE_PANELS]
+    return alt.vconcat(*panels, spacing=28).resolve_scale(
+        shape="independent", x="independent", y="independent").properties(
+        title=alt.TitleParams("The report's headline figures for 2023, by unit", anchor="start", fontSize=15,
+                             offset=12))
 
 
 # -- the guide to the book -----------------------------------------------------------------------------------

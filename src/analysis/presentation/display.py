@@ -202,7 +202,7 @@ def describe(spec: dict) -> str:
                                              or (len(numeric) == best[0] and best[5] == SPAN and not end)):
             best = (len(numeric), view, value, labels, numeric, measure)
     if best is None:
-        return f"A figure: {chart_title(spec)}. Its data are in its table and CSV in the HTML book."
+        return f"A figure: {chart_title(spec)}. Its values are listed in its data table and CSV."
     n, view, axis_field, labels, numeric, value = best
     top = max(numeric, key=lambda r: r[value])
     label = " · ".join(dict.fromkeys(_label(top.get(f)) for f in labels if _label(top.get(f))))
@@ -242,7 +242,7 @@ def _label(value: object) -> str:
     """A mark's name as text: a year drawn as a number reads 2025, a jittered position (2019.16) is no name."""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else ""
-    return _cell(value).replace("\n", " ")
+    return _cell(value).replace("\n", " ").replace("|", " ")  # '|' breaks an axis label into lines
 
 
 def _cell(value: object) -> str:
