@@ -30,15 +30,16 @@ from analysis.datasets import geo
 from analysis.paths import relative
 from analysis.presentation.charts import PALETTE, source_line
 
-SURVEYED = "surveyed boundary 实测边界 (solid)"
-SCHEMATIC = "schematic 示意图, not surveyed (dashed)"
+SURVEYED = "administrative boundary 行政区划边界, from boundary data (solid)"
+SCHEMATIC = "schematic 示意图, not from boundary data (dashed)"
 LANDMARK = "landmark 地标 (dashed circle: its precision)"
 STATUS = alt.Scale(domain=[SURVEYED, SCHEMATIC], range=[[1, 0], [6, 4]])
 # Report sections where the mapped places are named (analysis.report.text.SECTIONS).
 PLACE_SECTIONS = ("preface", "review-2", "review-3", "outlook-4")
-SCHEMATIC_NOTE = ("Dashed = schematic 示意图: drawn from landmarks and descriptions, not surveyed; in the HTML book, "
-                  "hover for the basis and precision of each feature.")
-SURVEYED_NOTE = "Solid = surveyed district boundary; the grey frame is the edge of the map, not a boundary."
+SCHEMATIC_NOTE = ("Dashed = schematic 示意图: drawn from landmarks and descriptions, not from boundary data; "
+                  "in the HTML book, hover for the basis and precision of each feature.")
+SURVEYED_NOTE = ("Solid = district boundary from boundary data (Amap or Tianditu polygons); the grey frame is the "
+                 "edge of the map, not a boundary.")
 FRAME_COLOUR = "#bbbbbb"  # the map's edge: never drawn like a boundary
 CLIP_MARGIN = 0.25  # geometry is cut to the view enlarged by this share on every side, so no cut edge shows
 NOT_DRAWN = ("Named in the report but not drawn (no geometry with a source): the six renewal units (not named in "
@@ -176,7 +177,8 @@ def district_in_wuhan_map(source: str = "amap", width: int = 560) -> alt.LayerCh
     return alt.layer(key, shapes, text, dots, callouts).properties(
         width=w, height=h, projection=_projection(frame),
         title=_title(f"武昌区 Wuchang among the {len(districts)} districts of Wuhan 武汉市", [
-            "All lines are surveyed district boundaries (no schematic features on this map); city extent only.",
+            "All lines are district boundaries from boundary data (no schematic features on this map); city extent "
+            "only.",
             "武昌's western boundary runs mid-Yangtze; "
             + ("its exclave 飞地 is marked. " if len(parts) > 1 else "this source draws no exclave. ")
             + f"Drawn simplified to {DISPLAY_TOLERANCE_M:.0f} m.",
