@@ -246,7 +246,16 @@ def _label(value: object) -> str:
 
 
 def _cell(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return "" if value is None or (isinstance(value, float) and value != value) else str(_plain(value))
+
+
+def _plain(value: object) -> object:
+    """A cell as a reader reads it: a list of words joined by 、 (not Python's ['持续', '提升']), a flag yes/no."""
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
 
 
 TABLE_ROWS = 60  # more rows than a reader scans: the CSV has them all
@@ -323,7 +332,7 @@ def chart_data(spec: dict) -> pd.DataFrame:
         flat = [{**r.get("properties", {}), **{k: v for k, v in r.items() if k not in ("geometry", "properties",
                                                                                       "type")}}
                 if isinstance(r, dict) else {"value": r} for r in rows]
-        frame = pd.DataFrame(flat)
+        frame = pd.DataFrame([{k: _plain(v) for k, v in r.items()} for r in flat])
         known = [c for c in order.get(name, []) if c in frame.columns]
         frame = frame[known + [c for c in frame.columns if c not in known]]
         frame.insert(0, "dataset", name)
