@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.chapters.estimates import pick, report_row
 from analysis.datasets.context_series import STATUS_LABEL, stated_growth
-from analysis.methods.derived import APPROX_TOLERANCE, Interval
+from analysis.methods.derived import APPROX_TOLERANCE, Interval, fmt_down, fmt_up
 from analysis.presentation.charts import PALETTE
 
 BREAK_YEAR = 2019  # the first year on the GDP level after the break (the 2018 economic census the likely cause)
@@ -142,11 +142,11 @@ def share_words(shares: pd.DataFrame, label: str = "") -> str:
         if r.open_below and math.isinf(r.hi):
             words = f"{r.share:.1f}% on the two printed floors, either way unbounded (both are floors)"
         elif r.open_below:
-            words = f"at most {r.hi:.1f}%"
+            words = f"at most {fmt_up(r.hi)}%"
         elif r.hi - r.lo < 0.15:  # the rounding of both figures alone
             words = f"{r.share:.1f}%"
         else:
-            words = f"{r.lo:.1f}–{r.hi:.1f}%"
+            words = f"{fmt_down(r.lo)}–{fmt_up(r.hi)}%"  # bounds rounded outwards, so they stay bounds
         out.append(f"{r.year}{label}: {words}")
     return "; ".join(out)
 
