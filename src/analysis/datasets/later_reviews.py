@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.datasets.csv_rows import Column, cell_problems, read_csv_rows
-from analysis.datasets.provenance import PROVENANCE_COLUMNS, provenance_problems
+from analysis.datasets.provenance import PROVENANCE_COLUMNS, row_problems
 from analysis.errors import DataError, Problem
 from analysis.paths import COMMITMENT_FOLLOWUP, CONTEXT, LATER_REVIEWS, relative
 from analysis.read_log import record_read
@@ -65,8 +65,7 @@ def _read_reviews(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     name = relative(path)
     good = []
     for line, row in rows:
-        bad = provenance_problems(row, name, line)
-        bad += cell_problems(row, tuple(c for c in REVIEW_COLUMNS if c not in PROVENANCE_COLUMNS), name, line)
+        bad = row_problems(row, REVIEW_COLUMNS, name, line)
         if not row["reviews_year"].isdigit():
             bad.append(Problem(name, line, "reviews_year", f"found {row['reviews_year']!r}; expected a year"))
         text_path = path.parent / row["file"]

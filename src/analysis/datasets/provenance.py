@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.datasets.csv_rows import Column
+from analysis.datasets.csv_rows import Column, cell_problems
 from analysis.errors import Problem
 
 GRADES = ("official", "official-secondary", "unofficial")
@@ -59,6 +59,12 @@ def provenance_problems(row: dict[str, str], name: str, line: int) -> list[Probl
         except ValueError as err:
             out.append(Problem(name, line, "dated", str(err)))
     return out
+
+
+def row_problems(row: dict[str, str], columns: tuple[Column, ...], name: str, line: int) -> list[Problem]:
+    """All declared checks of a row of an outside data file: its provenance, then its other cells."""
+    others = tuple(c for c in columns if c not in PROVENANCE_COLUMNS)
+    return provenance_problems(row, name, line) + cell_problems(row, others, name, line)
 
 
 def printed_forms(value: float) -> list[str]:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.datasets.csv_rows import Column, cell_problems, read_csv_rows
-from analysis.datasets.provenance import PROVENANCE_COLUMNS, dated_month, provenance_problems, sourced_number
+from analysis.datasets.csv_rows import Column, read_csv_rows
+from analysis.datasets.provenance import PROVENANCE_COLUMNS, dated_month, row_problems, sourced_number
 from analysis.errors import DataError, Problem
 from analysis.paths import WUHAN_DISTRICTS, relative
 from analysis.read_log import record_read
@@ -64,8 +64,7 @@ def _read(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     name = relative(path)
     good = []
     for line, row in rows:
-        bad = provenance_problems(row, name, line)
-        bad += cell_problems(row, tuple(c for c in DISTRICT_COLUMNS if c not in PROVENANCE_COLUMNS), name, line)
+        bad = row_problems(row, DISTRICT_COLUMNS, name, line)
         value, found = sourced_number(row, "value", name, line, scale=1e8 if row["unit"] == "亿元" else 1.0)
         bad += found
         if row["unit"] != INDICATORS.get(row["indicator"], ("", "", row["unit"]))[2]:
