@@ -30,12 +30,14 @@ from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
 
 from analysis.build import citation
+from analysis.build.editions import switch_link
 from analysis.build.version import current, footer_html
 from analysis.datasets.bibliography import entry_bibtex
 from analysis.datasets.checks import contents_sentence
 from analysis.datasets.context_series import SERIES
 from analysis.datasets.indicators import load_indicators
-from analysis.paths import PDF_LINK_ENV, PDF_NAME, USERDICT
+from analysis.paths import LANGUAGE_ENV, PDF_LINK_ENV, PDF_NAME, USERDICT
+from analysis.presentation.language import _
 from analysis.presentation.reference_pages import data_dictionary_markdown, glossary_markdown, glossary_terms
 from analysis.presentation.rules import reading_rules
 from analysis.report.text import load_report
@@ -63,8 +65,8 @@ def title_page(subtitle: str, version: str, fingerprint: str) -> str:
         "\\vfill\n"
         "{\\LARGE \\@author \\par}\n"
         "\\vfill\n"
-        f"{{\\Large Version {_latex_escape(version)}\\par}}\\medskip\n"
-        f"{{\\large Data fingerprint \\texttt{{{_latex_escape(fingerprint)}}}\\par}}\n"
+        f"{{\\Large {_('Version')} {_latex_escape(version)}\\par}}\\medskip\n"
+        f"{{\\large {_('Data fingerprint')} \\texttt{{{_latex_escape(fingerprint)}}}\\par}}\n"
         "\\end{flushright}\n"
         "\\end{titlepage}\n"
         "\\endgroup\n"
@@ -74,14 +76,16 @@ def title_page(subtitle: str, version: str, fingerprint: str) -> str:
 
 
 def _config_inited(app: Sphinx, config: Config) -> None:
+    # The package's code writes this edition's language (footers, chart links, generated pages).
+    os.environ[LANGUAGE_ENV] = "zh" if str(config.language or "").startswith("zh") else "en"
     _chapters_executed(app)
     version, fingerprint = current(Path(app.srcdir) / "data")
     config.version = version
     config.release = version
     pdf = _pdf_target(app)
     href = pdf if not pdf or "://" in pdf or pdf.startswith("/") else f"../{pdf}"  # from a page of book/
-    download = (f'<p class="wc-pdf-download">The whole book is also one PDF: <a class="wc-pdf-link" href="{href}">'
-                f"{Path(pdf).name}</a>.</p>") if pdf else ""
+    download = (f'<p class="wc-pdf-download">{_("The whole book is also one PDF:")} <a class="wc-pdf-link" '
+                f'href="{href}">{Path(pdf).name}</a>.</p>') if pdf else ""
     config.myst_substitutions = {**(config.myst_substitutions or {}), "book_version": version,
                                  "data_fingerprint": fingerprint, "pdf_download": download,
                                  "book_contents": contents_sentence(),
@@ -91,7 +95,7 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     config.html_search_options = {**(config.html_search_options or {}),
                                   "dict": str(search_dictionary(Path(app.doctreedir) / "search-dict.txt"))}
     latex = dict(config.latex_elements or {})
-    latex.setdefault("releasename", "Version")
+    latex.setdefault("releasename", _("Version"))
     latex["maketitle"] = title_page(config.book_subtitle, version, fingerprint)
     config.latex_elements = latex
     options = dict(config.html_theme_options or {})
@@ -148,12 +152,21 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["theme_extra_footer"] = footer_html(version, fingerprint, href, changelog)
     context["book_version"] = version
     context["data_fingerprint"] = fingerprint
+    if "body" in context and os.environ.get(EDITIONS_ENV):
+        # The same page in the other edition (the site holds both side by side: en/, zh/).
+        context["body"] = switch_link(os.environ[LANGUAGE_ENV], pagename) + context["body"]
+    if "body" in context and os.environ.get(LANGUAGE_ENV) == "zh":
+        # Figures and tables numbered as Chinese books number them: 图2-1, not 图 2.1.
+        context["body"] = FIGURE_NUMBER.sub(lambda m: f"{m[1]}{m[2]}-{m[3]}", context["body"])
     if "body" in context:
         # docutils marks a bibliography role="list" around entries that are not list items (axe-core's
         # aria-required-children, critical): the entries keep their own doc-biblioentry role.
         context["body"] = context["body"].replace('<div role="list" class="citation-list">',
                                                   '<div class="citation-list">')
 
+
+EDITIONS_ENV = "BOOK_EDITIONS"  # set by the build when the site holds both editions
+FIGURE_NUMBER = re.compile(r"(图|表)\s?(\d+)\.(\d+)")
 
 WC_TABLE = '<table class="wc-table">'
 TAG = re.compile(r"(<[^>]*>)")

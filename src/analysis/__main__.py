@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--pdf", action="store_true", help="render the PDF (default: both HTML and PDF)")
     b.add_argument("--quiet", action="store_true")
     b.add_argument("--jobs", type=int, default=None, help="chapters executed at once (default: cores)")
+    b.add_argument("--untranslated-ok", action="store_true",
+                   help="a translator's draft: publish the Chinese edition even where translations are missing")
     r = sub.add_parser("run", help="one chapter with new parameters into its own folder")
     r.add_argument("chapter", help="chapter slug or number, e.g. 01 or 01_regional_strength")
     r.add_argument("-p", "--param", action="append", default=[], nargs="+", metavar="NAME[=VALUE] [VALUE]",
@@ -28,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="parameters from a YAML file, as papermill's -f (-p and -r given after it win)")
     r.add_argument("--out", type=Path, default=None, help="output folder (default: _build/runs/<chapter>)")
     r.add_argument("--quiet", action="store_true")
+    t = sub.add_parser("translations", help="bring the Chinese edition's catalogs (locale/) in step with the text")
+    t.add_argument("--no-pages", action="store_true", help="leave book.po (the hand-written pages) as it is")
     sub.add_parser("check", help="validate all data and exit")
     sub.add_parser("list", help="chapters and their parameters")
     args = parser.parse_args(argv)
@@ -57,11 +61,17 @@ def main(argv: list[str] | None = None) -> int:
             given.update({name: value for name, value in args.raw})
             chapter = get(args.chapter)
             run_one(chapter.slug, given, args.out or RUNS / chapter.slug, quiet=args.quiet)
+        elif args.command == "translations":
+            from analysis.build.catalogs import update
+
+            for line in update(pages=not args.no_pages):
+                print(line)
         elif args.command == "build":
             from analysis.build.book import build
 
             both = not (args.html or args.pdf)
-            build(html=both or args.html, pdf=both or args.pdf, quiet=args.quiet, jobs=args.jobs)
+            build(html=both or args.html, pdf=both or args.pdf, quiet=args.quiet, jobs=args.jobs,
+                  untranslated_ok=args.untranslated_ok)
     except BookError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -71,21 +71,25 @@ BIBLIOGRAPHY = BOOK / "references.bib"
 DATA_ARCHIVE = BOOK_STATIC / "wuchang-book-data.zip"  # all of data/; the intro page links to it
 VEGA_BUNDLE = BOOK_STATIC / "vega-offline.js"
 
+# locale/: the Chinese edition's message catalogs (analysis.presentation.language)
+LOCALE = ROOT / "locale"
+CATALOGS = LOCALE / "zh_CN" / "LC_MESSAGES"
+CHAPTER_CATALOGS = CATALOGS / "chapters"  # chapters/<slug>.po: a chapter's prose and outputs
+SHARED_CATALOG = CATALOGS / "shared.po"  # texts of several chapters
+CODE_CATALOG = CATALOGS / "code.po"  # texts the package composes (gettext)
+BOOK_CATALOG = CATALOGS / "book.po"  # the hand-written pages (Sphinx's i18n)
+
 # _build/: everything the build writes
 BUILD = ROOT / "_build"
 CACHE = BUILD / "cache"
 GEO_CACHE = CACHE / "geo"
-STAGING = BUILD / ".staging"
-HTML = BUILD / "html"
-PDF_WORK = BUILD / ".pdf-work"
-PDF_NAME = "wuchang-book.pdf"  # latex_documents.targetname in book/_config.yml, with .pdf
-PUBLISHED_PDF = BUILD / "pdf" / PDF_NAME
+HTML = BUILD / "html"  # the site: a root page that picks an edition, en/ and zh/
+PDF_NAME = "wuchang-book-en.pdf"  # latex_documents.targetname in _config.yml (the English edition), with .pdf
+PUBLISHED_PDFS = BUILD / "pdf"  # wuchang-book-en.pdf, wuchang-book-zh.pdf
 BUILD_REPORT = BUILD / "build-report.json"
 RENDERED = BUILD / "rendered.json"  # render keys of the published site and PDF
 CHECKED = BUILD / "checked.key"  # data and code that last passed the data check
 BUILD_LOCK = BUILD / "build.lock"  # held by the one build running in this folder
-HTML_LOG = BUILD / "jupyter-book.log"
-PDF_LOG = BUILD / "pdf.log"
 RUNS = BUILD / "runs"  # an analyst's one-chapter runs
 
 # Environment variables: set by the build for its kernels and for Jupyter Book
@@ -93,6 +97,7 @@ READS_LOG_ENV = "ANALYSIS_READS_LOG"  # where a chapter's kernel records the dat
 CHART_PNG_ENV = "ANALYSIS_CHART_PNG"  # "0": charts carry no PNG (an analyst's HTML-only run)
 VERSION_ENV = "BOOK_VERSION"
 FINGERPRINT_ENV = "DATA_FINGERPRINT"
+LANGUAGE_ENV = "BOOK_LANGUAGE"  # the edition being written: en (the source) or zh
 PDF_LINK_ENV = "BOOK_PDF"  # the PDF's path relative to the site root, for page footers
 
 

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -28,32 +28,36 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from analysis import chapters as chapter_list
 from analysis.build.cache import check_data_once, code_hash
+from analysis.build.editions import (
+    EDITIONS,
+    TRANSLATED,
+    Edition,
+    compile_catalogs,
+    edition_env,
+    prepare_source,
+    site_index,
+)
 from analysis.build.execute import ChapterFailed, ChapterResult, run_chapter, say
 from analysis.build.pdf import ANSI, PdfFailed, check_book_pdf, render_pdf
 from analysis.build.version import build_env, source_date_epoch
 from analysis.errors import BookError
 from analysis.paths import (
-    BOOK,
     BOOK_CHAPTERS,
-    BOOK_CONFIG,
     BOOK_STATIC,
     BOOK_TOC,
     BUILD,
     BUILD_LOCK,
     BUILD_REPORT,
+    CACHE,
     CHANGELOG,
+    CHAPTER_CATALOGS,
     DATA,
     DATA_ARCHIVE,
     HTML,
-    HTML_LOG,
-    PDF_LINK_ENV,
-    PDF_LOG,
-    PDF_NAME,
-    PDF_WORK,
-    PUBLISHED_PDF,
+    LOCALE,
+    PUBLISHED_PDFS,
     RENDERED,
     ROOT,
-    STAGING,
     VEGA_BUNDLE,
     relative,
 )
@@ -94,21 +98,24 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def render_html(log: Path) -> Path:
-    """Jupyter Book (execution off, warnings as errors) into the staging folder; returns the HTML folder."""
-    if STAGING.exists():
-        shutil.rmtree(STAGING)
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--path-output", str(STAGING),
-           "--builder", "html", "-W", "-n", "--keep-going"]
-    env = {**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": source_date_epoch()}
+def render_html(edition: Edition) -> Path:
+    """Jupyter Book (execution off, warnings as errors) renders one edition into its staging folder; returns the
+    HTML folder."""
+    if edition.staging.exists():
+        shutil.rmtree(edition.staging)
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(edition.root), "--path-output",
+           str(edition.staging), "--builder", "html", "-W", "-n", "--keep-going"]
+    env = {**os.environ, **edition_env(edition), "NO_COLOR": "1", "SOURCE_DATE_EPOCH": source_date_epoch()}
+    log = edition.html_log
     with open(log, "w", encoding="utf-8") as fh:
-        proc = subprocess.run(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env, check=False)
+        proc = subprocess.run(cmd, cwd=edition.root, stdout=fh, stderr=subprocess.STDOUT, env=env, check=False)
     if proc.returncode != 0:
         text = ANSI.sub("", log.read_text(encoding="utf-8", errors="replace"))
         problems = [ln for ln in text.splitlines() if re.search(r"WARNING|ERROR|[Ee]rror:", ln)][:20]
         shown = "\n  ".join(problems or text.splitlines()[-20:])
-        raise RenderFailed(f"Jupyter Book failed (warnings are errors):\n  {shown}\n  full log: {relative(log)}")
-    site = STAGING / "_build" / "html"
+        raise RenderFailed(f"Jupyter Book failed on the {edition.lang} edition (warnings are errors):\n  {shown}\n"
+                           f"  full log: {relative(log)}")
+    site = edition.staging / "_build" / "html"
     # Sphinx's note for its own incremental builds: it hashes the configuration, absolute paths included, so
     # it would differ between two checkouts of one commit. The site does not need it.
     (site / ".buildinfo").unlink(missing_ok=True)
@@ -166,11 +173,13 @@ def one_build_at_a_time(lock_path: Path = BUILD_LOCK) -> Iterator[int]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | None = None) -> dict[str, Any]:
+def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | None = None,
+          untranslated_ok: bool = False) -> dict[str, Any]:
     """The whole book, one build at a time per folder. Raises BookError; the last good book stays published on
-    any failure."""
+    any failure. ``untranslated_ok`` publishes a Chinese edition with English left where translations are
+    missing (a translator's draft; the book's build never does)."""
     with one_build_at_a_time() as lock:
-        return _build(html, pdf, quiet, jobs, lock)
+        return _build(html, pdf, quiet, jobs, lock, untranslated_ok)
 
 
 def release_in_worker(lock: int) -> None:
@@ -181,15 +190,16 @@ def release_in_worker(lock: int) -> None:
 def _execute_chapters(jobs: int, lock: int, quiet: bool, t0: float) -> list[ChapterResult]:
     """Every chapter at once (``jobs`` workers), each reported the moment it finishes — cached, executed or
     failed, with its seconds and why it ran — under a progress bar (rich); ``quiet`` shows only failures.
-    The results come back in the book's order."""
+    Each chapter is executed once and written in both editions. The results come back in the book's order."""
     order = [c.slug for c in chapter_list.CHAPTERS]
+    translated = TRANSLATED[0].chapters
     results: list[ChapterResult] = []
     console = Console(highlight=False)
     with ProcessPoolExecutor(max_workers=jobs, initializer=release_in_worker, initargs=(lock,)) as pool, \
             Progress(TextColumn("chapters"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                      console=console, transient=True, disable=quiet) as progress:
         bar = progress.add_task("chapters", total=len(order))
-        futures = [pool.submit(run_chapter, slug, {}, BOOK_CHAPTERS) for slug in order]
+        futures = [pool.submit(run_chapter, slug, {}, BOOK_CHAPTERS, CACHE, translated) for slug in order]
         for fut in as_completed(futures):
             res = fut.result()
             results.append(res)
@@ -200,16 +210,34 @@ def _execute_chapters(jobs: int, lock: int, quiet: bool, t0: float) -> list[Chap
     return sorted(results, key=lambda r: order.index(r.name))
 
 
-def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int) -> dict[str, Any]:
+class Untranslated(BookError):
+    """The Chinese edition lacks translations: it is not published half in English."""
+
+
+def untranslated(results: list[ChapterResult], limit: int = 12) -> Untranslated | None:
+    """The messages the chapters' Chinese editions lack, as an error that says where to add them."""
+    missing = [(r.name, m) for r in results for m in r.missing]
+    if not missing:
+        return None
+    shown = "\n  ".join(f"{name}: {m[:150]!r}" for name, m in missing[:limit])
+    more = f"\n  … and {len(missing) - limit} more" if len(missing) > limit else ""
+    return Untranslated(
+        f"the Chinese edition lacks {len(missing)} translations:\n  {shown}{more}\n"
+        f"  `python -m analysis translations` adds them to {relative(CHAPTER_CATALOGS)}/<chapter>.po; translate "
+        "each new msgstr there (numbers stay as their slots {1}, {2} …)")
+
+
+def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int, untranslated_ok: bool) -> dict[str, Any]:
     t0 = time.perf_counter()
     say(quiet, "checking data …")
     check_data_once()
     write_static()
-    if BOOK_CHAPTERS.exists():
-        shutil.rmtree(BOOK_CHAPTERS)
+    for edition in EDITIONS:
+        if edition.chapters.exists():
+            shutil.rmtree(edition.chapters)
     jobs = jobs or min(os.cpu_count() or 1, len(chapter_list.CHAPTERS))
     results = _execute_chapters(jobs, lock, quiet, t0)
-    report: dict[str, Any] = {"chapters": [asdict(r) for r in results]}
+    report: dict[str, Any] = {"chapters": [{k: v for k, v in asdict(r).items() if k != "missing"} for r in results]}
     BUILD.mkdir(exist_ok=True)
 
     def fail(err: BookError) -> BookError:
@@ -221,75 +249,119 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int) -> d
     failed = [r for r in results if r.status == "failed"]
     if failed:
         raise fail(ChapterFailed("\n".join(r.error or r.name for r in failed)))
+    lacking = untranslated(results)
+    if lacking and not untranslated_ok:
+        raise fail(lacking)
+    if lacking:
+        say(quiet, f"draft: {lacking}")
+    for edition in TRANSLATED:
+        prepare_source(edition)
+    compile_catalogs()
     os.environ.update(build_env())  # version and data fingerprint: page footers, PDF title page, cite lines
-    key = render_key()
+    keys = {e.lang: render_key(e) for e in EDITIONS}
     done = _rendered()
-    pdf_path = None
-    if pdf and done.get("pdf") == key and PUBLISHED_PDF.exists():
-        say(quiet, "PDF unchanged")
-        pdf_path, pdf = PUBLISHED_PDF, False
-        os.environ[PDF_LINK_ENV] = f"_static/{PDF_NAME}"
-    if html and done.get("html") == key and (HTML / "index.html").exists():
+    pdf_todo = [e for e in EDITIONS if pdf and not (done.get(f"pdf-{e.lang}") == keys[e.lang]
+                                                    and published_pdf(e).exists())]
+    html_todo = [e for e in EDITIONS if html and not (done.get(f"html-{e.lang}") == keys[e.lang]
+                                                      and (HTML / e.lang / "index.html").exists())]
+    if pdf and not pdf_todo:
+        say(quiet, "PDFs unchanged")
+    if html and not html_todo:
         say(quiet, "HTML unchanged")
-        html = False
-    if pdf:
-        say(quiet, f"rendering PDF … (elapsed {time.perf_counter() - t0:.0f}s)")
-        try:
-            pdf_path = render_pdf(ROOT, PDF_WORK, PDF_LOG)
-        except PdfFailed as err:
-            raise fail(err) from None
-        problems = check_book_pdf(pdf_path)
-        if problems:
-            raise fail(PdfFailed("the PDF is incomplete:\n  " + "\n  ".join(problems)))
-        os.environ[PDF_LINK_ENV] = f"_static/{PDF_NAME}"  # footers and the cite page link it
-    if html:
-        say(quiet, f"rendering HTML … (elapsed {time.perf_counter() - t0:.0f}s)")
-        # The site carries the PDF of this build in its _static (from book/_static, so that a plain
-        # `jupyter-book build .` links it too), or none.
-        site_pdf = BOOK_STATIC / PDF_NAME
-        if pdf_path:
-            shutil.copyfile(pdf_path, site_pdf)
-        else:
-            site_pdf.unlink(missing_ok=True)
-        try:
-            staged = render_html(HTML_LOG)
-        except RenderFailed as err:
-            raise fail(err) from None
-        publish(staged)
-        done["html"] = key
-        say(quiet, f"published {relative(HTML)}")
-    if pdf:
-        PUBLISHED_PDF.parent.mkdir(exist_ok=True)
-        shutil.copyfile(pdf_path, PUBLISHED_PDF)
-        done["pdf"] = key
-        say(quiet, f"published {relative(PUBLISHED_PDF)}")
+    # Rendering is one process per edition and format: two at a time, the machine's cores.
+    with ThreadPoolExecutor(max_workers=RENDERS_AT_ONCE) as pool:
+        if pdf_todo:
+            say(quiet, f"rendering PDF ({', '.join(e.lang for e in pdf_todo)}) … "
+                       f"(elapsed {time.perf_counter() - t0:.0f}s)")
+            try:
+                pdfs = dict(zip([e.lang for e in pdf_todo], pool.map(_render_checked_pdf, pdf_todo), strict=True))
+            except (PdfFailed, RenderFailed) as err:
+                raise fail(err) from None
+            for edition in pdf_todo:
+                published_pdf(edition).parent.mkdir(exist_ok=True)
+                shutil.copyfile(pdfs[edition.lang], published_pdf(edition))
+        # The site carries each edition's PDF in its _static (from book/_static, so that a plain
+        # `jupyter-book build .` links it too).
+        for edition in EDITIONS:
+            site_pdf = BOOK_STATIC / edition.pdf_name
+            if published_pdf(edition).exists():
+                shutil.copyfile(published_pdf(edition), site_pdf)
+            else:
+                site_pdf.unlink(missing_ok=True)
+        if html_todo:
+            say(quiet, f"rendering HTML ({', '.join(e.lang for e in html_todo)}) … "
+                       f"(elapsed {time.perf_counter() - t0:.0f}s)")
+            try:
+                staged = dict(zip([e.lang for e in html_todo], pool.map(render_html, html_todo), strict=True))
+            except RenderFailed as err:
+                raise fail(err) from None
+            publish(assemble_site(staged))
+            say(quiet, f"published {relative(HTML)} ({', '.join(e.lang for e in EDITIONS)})")
+    for edition in pdf_todo:
+        done[f"pdf-{edition.lang}"] = keys[edition.lang]
+        say(quiet, f"published {relative(published_pdf(edition))}")
+    for edition in html_todo:
+        done[f"html-{edition.lang}"] = keys[edition.lang]
     RENDERED.write_text(json.dumps(done, indent=1), encoding="utf-8")
     report["seconds"] = round(time.perf_counter() - t0, 3)
     report["status"] = "ok"
     BUILD_REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     counts = {s: sum(r.status == s for r in results) for s in ("executed", "cached")}
+    rendered = lambda todo: ", ".join(e.lang for e in todo) or "unchanged"  # noqa: E731
     print(f"built in {report['seconds']:.0f}s: {counts['executed']} chapters executed, {counts['cached']} cached; "
-          f"HTML {'rendered' if html else 'unchanged'}, PDF {'rendered' if pdf else 'unchanged or not asked'}",
+          f"HTML {rendered(html_todo) if html else 'not asked'}, PDF {rendered(pdf_todo) if pdf else 'not asked'}",
           flush=True)
     return report
 
 
-def render_key() -> str:
-    """A hash of everything Jupyter Book renders from: every file under book/ (executed chapters included),
-    the configuration, the table of contents and the changelog, the package's code (pages generated from the
-    data by it: method, glossary, data dictionary) and the stamp shown on the pages (version, data
-    fingerprint). Equal keys mean an identical site, so rendering is skipped."""
-    h = hashlib.sha256()
-    files = [p for p in BOOK.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-             and p != BOOK_STATIC / PDF_NAME]  # the PDF is an output of the same build
-    for path in sorted([*files, BOOK_CONFIG, BOOK_TOC, CHANGELOG]):
-        h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+RENDERS_AT_ONCE = 2
+
+
+def published_pdf(edition: Edition) -> Path:
+    return PUBLISHED_PDFS / edition.pdf_name
+
+
+def _render_checked_pdf(edition: Edition) -> Path:
+    path = render_pdf(edition.root, edition.pdf_work, edition.pdf_log, edition.pdf_name, edition_env(edition))
+    problems = check_book_pdf(path, edition.chapters)
+    if problems:
+        raise PdfFailed(f"the {edition.lang} PDF is incomplete:\n  " + "\n  ".join(problems))
+    return path
+
+
+def assemble_site(staged: dict[str, Path]) -> Path:
+    """The new site in one folder: the root page that picks an edition, and each edition — newly rendered, or
+    the published one where it did not change."""
+    site = BUILD / ".site"
+    if site.exists():
+        shutil.rmtree(site)
+    site.mkdir(parents=True)
+    for edition in EDITIONS:
+        if edition.lang in staged:
+            staged[edition.lang].rename(site / edition.lang)
+        else:
+            shutil.copytree(HTML / edition.lang, site / edition.lang)
+    (site / "index.html").write_text(site_index(), encoding="utf-8")
+    return site
+
+
+def render_key(edition: Edition) -> str:
+    """A hash of everything Jupyter Book renders an edition from: every file under its book/ (executed chapters
+    included), its configuration, table of contents and catalogs, the changelog, the package's code (pages
+    generated from the data by it: method, glossary, data dictionary) and the stamp shown on the pages (version,
+    data fingerprint). Equal keys mean an identical edition, so rendering is skipped."""
+    h = hashlib.sha256(edition.lang.encode())
+    book = edition.root / "book"
+    files = [p for p in book.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+             and not p.name.endswith(".pdf")]  # the PDFs are outputs of the same build
+    catalogs = sorted(LOCALE.rglob("*.po")) if edition.lang != "en" else []
+    for path in sorted([*files, edition.config, edition.toc, CHANGELOG, *catalogs]):
+        h.update(path.relative_to(edition.root if path.is_relative_to(edition.root) else ROOT).as_posix().encode()
+                 + b"\0" + path.read_bytes())
     h.update(code_hash().encode())
     stamp = {k: os.environ.get(k, "") for k in sorted(build_env())}
     h.update(json.dumps(stamp, sort_keys=True).encode())
     return h.hexdigest()
-
-
 def _rendered() -> dict[str, str]:
     """The render keys of the published HTML and PDF (what they were built from)."""
     try:

@@ -42,7 +42,19 @@ def params_hash(params: dict[str, Any]) -> str:
 
 
 def cache_paths(slug: str, cache: Path) -> tuple[Path, Path]:
+    """A chapter's cache entry: what it was executed from, and the executed notebook before its prose is pasted
+    (each edition pastes its own)."""
     return cache / f"{slug}.json", cache / f"{slug}.ipynb"
+
+
+def translation_key() -> str:
+    """The package's catalogs and code: what the Chinese edition of an executed chapter is made with."""
+    from analysis.presentation.language import catalog_files
+
+    h = hashlib.sha256(code_hash().encode())
+    for path in catalog_files():
+        h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 def cache_decision(slug: str, notebook: Path, params: dict[str, Any], cache: Path = CACHE) -> tuple[bool, str]:

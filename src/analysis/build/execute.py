@@ -3,6 +3,7 @@ with an analyst's parameters into a folder of its own. A failure names the chapt
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ from analysis.build.cache import (
     environment_hash,
     params_hash,
     sha256_file,
+    translation_key,
 )
 from analysis.chapters.params import validate
 from analysis.errors import BookError
@@ -52,6 +54,7 @@ class ChapterResult:
     inputs: list[str] = field(default_factory=list)
     error: str | None = None
     reason: str = ""  # why it ran, or why its cached execution was still good
+    missing: dict[str, str] = field(default_factory=dict)  # messages the Chinese edition lacks (→ where)
 
 
 @contextmanager
@@ -91,51 +94,80 @@ def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], chapt
         finally:
             os.environ.pop(READS_LOG_ENV, None)
         reads = read_log(log)
-    _finish_notebook(output, params_are_defaults, chapter, notebook)
+    _finish_notebook(output, params_are_defaults)
     return [p for p in reads if p.is_relative_to(ROOT)]
 
 
-def _finish_notebook(output: Path, params_are_defaults: bool, chapter: str, notebook: Path) -> None:
-    """Make the executed notebook what readers should see, and the same on every run.
+def _finish_notebook(output: Path, params_are_defaults: bool) -> None:
+    """Make the executed notebook the same on every run, in either language.
 
     Readers see one parameters cell: the documented defaults, or the values this run injected.
-    A cell that shows a chart becomes a numbered figure with its caption and description (``figure_options``).
-    The prose's glued values are pasted into its Markdown, so the notebook reads as text wherever it is opened
-    and the book prints exactly what the notebook shows.
     Execution timestamps and durations are dropped so that two builds of one commit are byte-identical.
+    What depends on the edition's language (figures, pasted values) is ``write_edition``'s.
     """
     import nbformat
 
-    from analysis.presentation.display import FIGURE_META, figure_options  # altair: not before the kernel starts
-    from analysis.presentation.prose import fill_glue, glued_values
-
     nb = nbformat.read(output, as_version=4)
-    values = glued_values(o for c in nb.cells for o in c.get("outputs", []))
     hide = "injected-parameters" if params_are_defaults else "parameters"
-    for index, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", [])
         if hide in tags and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
         if "injected-parameters" in tags:
             cell["id"] = "injected-parameters"  # papermill draws a random id
         cell.metadata.pop("papermill", None)
-        figures = [o["metadata"][FIGURE_META] for o in cell.get("outputs", []) if FIGURE_META in o.get("metadata", {})]
-        if len(figures) > 1:
-            raise ChapterFailed(f"chapter {chapter}: cell {_cell_number(output, index)} of {relative(notebook)} shows "
-                                f"{len(figures)} charts; show one per cell, so that each is a figure of its own")
-        if figures:
-            cell.metadata["mystnb"] = {**cell.metadata.get("mystnb", {}), "figure": figure_options(figures[0])}
-        if cell.cell_type == "markdown":
-            try:
-                cell.source = fill_glue(cell.source, values)
-            except KeyError as err:
-                raise ChapterFailed(f"chapter {chapter}: markdown cell {_cell_number(output, index)} of "
-                                    f"{relative(notebook)}: {err.args[0]}") from None
         cell.metadata.pop("execution", None)
     pm_meta = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
         pm_meta.pop(key, None)
     nbformat.write(nb, output)
+
+
+def write_edition(raw: Path, target: Path, lang: str, chapter: str, notebook: Path) -> dict[str, str]:
+    """One edition of an executed chapter (``raw``, finished but not yet pasted) at ``target``; returns the
+    messages it lacked a translation for (message → where).
+
+    A cell that shows a chart becomes a numbered figure with its caption and description (``figure_options``).
+    The prose's glued values are pasted into its Markdown, so the notebook reads as text wherever it is opened
+    and the book prints exactly what the notebook shows. The Chinese edition is the English one with every
+    visible text looked up in the catalogs (``analysis.presentation.edition``): nothing is executed again.
+    """
+    import nbformat
+
+    from analysis.presentation import edition, language
+    from analysis.presentation.display import FIGURE_META, figure_options  # altair: not before the kernel starts
+    from analysis.presentation.prose import fill_glue, glued_values
+
+    nb = nbformat.read(raw, as_version=4)
+    values = glued_values(o for c in nb.cells for o in c.get("outputs", []))
+    language.forget()
+    with language.using(lang):
+        if lang != language.SOURCE_LANGUAGE:
+            values = {k: edition.translated_value(v, chapter) for k, v in values.items()}
+        for index, cell in enumerate(nb.cells):
+            if lang != language.SOURCE_LANGUAGE:
+                if cell.cell_type == "markdown":
+                    cell.source = edition.translated_markdown(cell.source, chapter)
+                elif cell.get("outputs"):
+                    cell.outputs = [nbformat.from_dict(edition.translated_output(o, chapter)) for o in cell.outputs]
+            figures = [o["metadata"][FIGURE_META] for o in cell.get("outputs", [])
+                       if FIGURE_META in o.get("metadata", {})]
+            if len(figures) > 1:
+                raise ChapterFailed(f"chapter {chapter}: cell {_cell_number(raw, index)} of {relative(notebook)} "
+                                    f"shows {len(figures)} charts; show one per cell, so that each is a figure of "
+                                    "its own")
+            if figures:
+                cell.metadata["mystnb"] = {**cell.metadata.get("mystnb", {}), "figure": figure_options(figures[0])}
+            if cell.cell_type == "markdown":
+                try:
+                    cell.source = fill_glue(cell.source, values)
+                except KeyError as err:
+                    raise ChapterFailed(f"chapter {chapter}: markdown cell {_cell_number(raw, index)} of "
+                                        f"{relative(notebook)}: {err.args[0]}") from None
+        nb.metadata["language"] = language.LOCALE[lang]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    return dict(language.MISSING)
 
 
 def _cell_number(output: Path, index: int) -> str:
@@ -148,8 +180,11 @@ def _cell_number(output: Path, index: int) -> str:
         return str(index + 1)
 
 
-def run_chapter(slug: str, given: dict[str, Any], out_dir: Path, cache: Path | None = CACHE) -> ChapterResult:
-    """Execute (or reuse) one chapter into ``out_dir``. Runs in a worker process."""
+def run_chapter(slug: str, given: dict[str, Any], out_dir: Path, cache: Path | None = CACHE,
+                translated_dir: Path | None = None) -> ChapterResult:
+    """Execute (or reuse) one chapter into ``out_dir``, and its Chinese edition into ``translated_dir`` when
+    given. Runs in a worker process. The Chinese edition is cached apart: new translations set it again
+    without executing the chapter."""
     chapter = chapter_list.get(slug)
     params = validate(chapter.slug, chapter.params, given)
     start = time.perf_counter()
@@ -158,25 +193,59 @@ def run_chapter(slug: str, given: dict[str, Any], out_dir: Path, cache: Path | N
     if cache is not None:
         fresh, why = cache_decision(chapter.slug, chapter.notebook, params, cache)
         if fresh:
-            meta_path, nb_path = cache_paths(chapter.slug, cache)
-            output.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(nb_path, output)
+            meta_path, raw_path = cache_paths(chapter.slug, cache)
             inputs = sorted(json.loads(meta_path.read_text(encoding="utf-8"))["inputs"])
-            return ChapterResult(chapter.slug, "cached", round(time.perf_counter() - start, 3), inputs, reason=why)
+            try:
+                missing = _editions(chapter, raw_path, output, translated_dir, cache)
+            except ChapterFailed as err:
+                return ChapterResult(chapter.slug, "failed", round(time.perf_counter() - start, 3), inputs, str(err),
+                                     why)
+            return ChapterResult(chapter.slug, "cached", round(time.perf_counter() - start, 3), inputs, reason=why,
+                                 missing=missing)
+    raw = output.with_suffix(".raw.ipynb")
     try:
         defaults = {p.name: p.default for p in chapter.params}
-        reads = execute_notebook(chapter.notebook, output, params, chapter.slug, params == defaults)
+        reads = execute_notebook(chapter.notebook, raw, params, chapter.slug, params == defaults)
+        inputs = {p.relative_to(ROOT).as_posix(): sha256_file(p) for p in reads}
+        if cache is not None:
+            cache.mkdir(parents=True, exist_ok=True)
+            meta_path, raw_path = cache_paths(chapter.slug, cache)
+            shutil.copyfile(raw, raw_path)
+            meta = {"notebook": sha256_file(chapter.notebook), "params": params_hash(params), "code": code_hash(),
+                    "environment": environment_hash(), "inputs": inputs}
+            meta_path.write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
+        missing = _editions(chapter, raw, output, translated_dir, cache)
     except ChapterFailed as err:
         return ChapterResult(chapter.slug, "failed", round(time.perf_counter() - start, 3), [], str(err), why)
-    inputs = {p.relative_to(ROOT).as_posix(): sha256_file(p) for p in reads}
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-        meta_path, nb_path = cache_paths(chapter.slug, cache)
-        shutil.copyfile(output, nb_path)
-        meta = {"notebook": sha256_file(chapter.notebook), "params": params_hash(params), "code": code_hash(),
-                "environment": environment_hash(), "inputs": inputs}
-        meta_path.write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
-    return ChapterResult(chapter.slug, "executed", round(time.perf_counter() - start, 3), sorted(inputs), reason=why)
+    finally:
+        raw.unlink(missing_ok=True)
+    return ChapterResult(chapter.slug, "executed", round(time.perf_counter() - start, 3), sorted(inputs), reason=why,
+                         missing=missing)
+
+
+def _editions(chapter: chapter_list.Chapter, raw: Path, output: Path, translated_dir: Path | None,
+              cache: Path | None) -> dict[str, str]:
+    """The English edition at ``output``; the Chinese one in ``translated_dir``, reused from the cache while the
+    execution, the catalogs and the code are those it was made from."""
+    write_edition(raw, output, "en", chapter.slug, chapter.notebook)
+    if translated_dir is None:
+        return {}
+    target = translated_dir / output.name
+    key = hashlib.sha256((sha256_file(raw) + translation_key()).encode()).hexdigest()
+    cached = cache / f"{chapter.slug}.zh.ipynb" if cache is not None else None
+    stamp = cached.with_suffix(".json") if cached is not None else None
+    if cached is not None and cached.exists() and stamp.exists():
+        done = json.loads(stamp.read_text(encoding="utf-8"))
+        if done.get("key") == key:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, target)
+            return done.get("missing", {})
+    missing = write_edition(raw, target, "zh", chapter.slug, chapter.notebook)
+    if cached is not None:
+        shutil.copyfile(target, cached)
+        stamp.write_text(json.dumps({"key": key, "missing": missing}, ensure_ascii=False, indent=1),
+                         encoding="utf-8")
+    return missing
 
 
 def say(quiet: bool, message: str) -> None:

@@ -83,11 +83,13 @@ def _missing_characters(tex_log: Path) -> list[str]:
     return sorted(set(re.findall(r"Missing character: There is no (.+?) in font", text)))
 
 
-def render_pdf(book_dir: Path, work_dir: Path, log: Path) -> Path:
+def render_pdf(book_dir: Path, work_dir: Path, log: Path, name: str = PDF_NAME,
+               extra_env: dict[str, str] | None = None) -> Path:
     """Build the PDF of the executed book whose ``_config.yml`` and ``_toc.yml`` are in ``book_dir`` (the
     project's top folder) under ``work_dir``; return the PDF's path.
 
-    ``log`` receives Jupyter Book's and LaTeX's output. Raises PdfFailed naming the problem.
+    ``log`` receives Jupyter Book's and LaTeX's output; ``name`` is the PDF's (the configuration's
+    latex_documents.targetname); ``extra_env`` what the edition renders with. Raises PdfFailed naming the problem.
     The environment's BOOK_VERSION and DATA_FINGERPRINT (analysis.build.version) are used when set, else
     computed from the package and ``book_dir/data``.
     """
@@ -108,8 +110,8 @@ def render_pdf(book_dir: Path, work_dir: Path, log: Path) -> Path:
     stamp = {k: v for k, v in os.environ.items() if k in (VERSION_ENV, FINGERPRINT_ENV) and v}
     if len(stamp) < 2:
         stamp = {**build_env(book_dir / "data"), **stamp}
-    env = {**os.environ, **stamp, **_font_metrics_env(work_dir), "NO_COLOR": "1", "LATEXOPTS": LATEXOPTS,
-           "SOURCE_DATE_EPOCH": source_date_epoch()}
+    env = {**os.environ, **(extra_env or {}), **stamp, **_font_metrics_env(work_dir), "NO_COLOR": "1",
+           "LATEXOPTS": LATEXOPTS, "SOURCE_DATE_EPOCH": source_date_epoch()}
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(book_dir), "--path-output", str(work_dir),
            "--builder", "pdflatex", "-W", "-n", "--keep-going"]
     start = time.perf_counter()
@@ -118,7 +120,7 @@ def render_pdf(book_dir: Path, work_dir: Path, log: Path) -> Path:
                               env=env, check=False)
         fh.write(f"\n[analysis.build.pdf] jupyter-book exited with {proc.returncode} after "
                  f"{time.perf_counter() - start:.1f}s\n")
-    pdf = latex_dir / PDF_NAME
+    pdf = latex_dir / name
     text = log.read_text(encoding="utf-8", errors="replace")
     tex_log = pdf.with_suffix(".log")
     if proc.returncode != 0 or not pdf.exists():
@@ -215,8 +217,17 @@ def blank_pages(pdf: Path) -> list[int]:
 
 
 def check_book_pdf(pdf: Path, chapters_dir: Path | None = None) -> list[str]:
-    """check_pdf for this book: the registered chapters' titles and the report headings they cover."""
+    """check_pdf for this book: the executed chapters' titles (as their edition writes them) and the report
+    headings they cover."""
+    import nbformat
+
     chapters_dir = BOOK_CHAPTERS if chapters_dir is None else Path(chapters_dir)
     present = [c for c in CHAPTERS if (chapters_dir / f"{c.slug}.ipynb").exists()]
+    titles = []
+    for c in present:
+        nb = nbformat.read(chapters_dir / f"{c.slug}.ipynb", as_version=4)
+        first = next((cell.source for cell in nb.cells if cell.cell_type == "markdown"), "")
+        heading = re.match(r"#\s+(.+)", first)
+        titles.append(heading.group(1).strip() if heading else c.title)
     headings = list(dict.fromkeys(SECTION_BY_KEY[k].heading for c in present for k in c.sections))
-    return check_pdf(pdf, [c.title for c in present], headings, notebook_charts(chapters_dir))
+    return check_pdf(pdf, titles, headings, notebook_charts(chapters_dir))

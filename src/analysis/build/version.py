@@ -64,10 +64,12 @@ def footer_html(version: str, fingerprint: str, pdf: str | None = None, changelo
     """The line under every HTML page; ``changelog`` is the changelog page's address from the page."""
     import html
 
-    line = (f'<span class="wc-version">Version <strong>{html.escape(version)}</strong></span> · '
-            f'<span class="wc-fingerprint">data fingerprint <code>{html.escape(fingerprint)}</code></span>')
+    from analysis.presentation.language import _
+
+    line = (f'<span class="wc-version">{_("Version")} <strong>{html.escape(version)}</strong></span> · '
+            f'<span class="wc-fingerprint">{_("data fingerprint")} <code>{html.escape(fingerprint)}</code></span>')
     if changelog:
-        line += f' · <a class="wc-changelog-link" href="{html.escape(changelog)}">what changed</a>'
+        line += f' · <a class="wc-changelog-link" href="{html.escape(changelog)}">{_("what changed")}</a>'
     if pdf:
         line += f' · <a class="wc-pdf-link" href="{html.escape(pdf)}">PDF</a>'
     return f'<p class="wc-build-stamp">{line}</p>'

@@ -15,6 +15,7 @@ from analysis.chapters.params import Param, validate
 from analysis.errors import ParameterError
 from analysis.methods.derived import APPROX_TOLERANCE
 from analysis.paths import BOOK_CHAPTERS, NOTEBOOKS, SOURCE_NOTES, USERDICT, relative
+from analysis.presentation.language import gettext
 from analysis.report.text import OUTLOOK, REVIEW, SECTION_KEYS
 
 # Residents of Wuchang, 2020 census: outside data, the census_pop row of data/context/context_series.csv (a
@@ -229,7 +230,7 @@ def toc_yaml() -> str:
         pages = list(PAGES) if part == TOC_PARTS[-1] else []
         if not members and not pages:
             continue
-        lines += [f"  - caption: {part}"]
+        lines += [f"  - caption: {gettext(part)}"]
         # Chapters are numbered, so their figures are too (Fig. 3.2), alike in the HTML and the PDF (where LaTeX
         # numbers chapters); the hand-written pages of the appendix hold no figures and stay unnumbered.
         lines += ["    numbered: true"] if part == TOC_PARTS[0] else []

@@ -22,6 +22,7 @@ import vl_convert as vlc
 
 from analysis.paths import CHART_PNG_ENV
 from analysis.presentation.charts import REPORT_TITLE
+from analysis.presentation.language import _, translate
 
 # The mime type of the chart output: JupyterLab 4's built-in renderer and VS Code draw Vega-Lite 5 specs; the
 # book's specs compile under Vega-Lite 5 too (a test compiles every chart of the book with it).
@@ -61,9 +62,10 @@ def cite_line(spec: dict) -> str:
     name = spec.get("usermeta", {}).get(FIGURE_NAME)
     if not name:
         return ""
-    return (f'<p class="wc-cite">Cite this figure: “{html.escape(chart_title(spec))}” (figure '
-            f'<a href="#{figure_id(spec)}">{html.escape(name)}</a>), in <em>Wuchang 2023, traced</em>, version '
-            f"{html.escape(__version__)}.</p>")
+    return ('<p class="wc-cite">' + _("Cite this figure: “{title}” (figure {name}), in {book}, version {version}.")
+            .format(title=html.escape(chart_title(spec)), name=f'<a href="#{figure_id(spec)}">{html.escape(name)}</a>',
+                    book=f"<em>{html.escape(_('Wuchang 2023, traced'))}</em>", version=html.escape(__version__))
+            + "</p>")
 
 
 FIGURE_NAME = "figure"  # usermeta key: the figure's stable name, "<chapter>-<name>"
@@ -118,22 +120,28 @@ def source_text(spec: dict) -> str:
     semicolons."""
     parts: list[str] = []
     for lines in _subtitle_lists(spec):
-        start = next((i for i, line in enumerate(lines) if line.startswith("Source")), None)
+        start = next((i for i, line in enumerate(lines) if is_source_line(line)), None)
         if start is None:
             continue
         text = ""
-        for line in lines[start:]:
+        for line in map(translate, lines[start:]):
             # a line broken after 、 continues; one that ends a clause (; , :) is followed by a space
-            sep = "" if not text or text.endswith("、") else " " if text.endswith((";", ",", ":")) else "; "
+            sep = "" if not text or text.endswith(("、", "；", "，", "：")) else " " if text.endswith((";", ",", ":")) \
+                else _("; ")
             text += sep + line
         parts.append(text)
-    return "; ".join(dict.fromkeys(parts))
+    return _("; ").join(dict.fromkeys(parts))
+
+
+def is_source_line(line: str) -> bool:
+    """A chart's source line, in either edition ("Source: …", "资料来源：…")."""
+    return line.startswith(("Source", _("Source")))
 
 
 def caption(spec: dict) -> str:
-    """A figure's caption: its title, then its source."""
-    title, source = chart_title(spec).rstrip("."), source_text(spec)
-    return f"{title}. {source}" if source else title
+    """A figure's caption: its title, then its source (each in the current edition's language)."""
+    title, source = translate(chart_title(spec)).rstrip(".。"), source_text(spec)
+    return _("{title}. {source}").format(title=title, source=source) if source else title
 
 
 def _views(spec: dict, data: str | None = None) -> list[tuple[dict, str | None]]:
@@ -202,22 +210,26 @@ def describe(spec: dict) -> str:
                                              or (len(numeric) == best[0] and best[5] == SPAN and not end)):
             best = (len(numeric), view, value, labels, numeric, measure)
     if best is None:
-        return f"A figure: {chart_title(spec)}. Its values are listed in its data table and CSV."
+        return _("A figure: {title}. Its values are listed in its data table and CSV.").format(
+            title=translate(chart_title(spec)).rstrip(".。"))
     n, view, axis_field, labels, numeric, value = best
     top = max(numeric, key=lambda r: r[value])
-    label = " · ".join(dict.fromkeys(_label(top.get(f)) for f in labels if _label(top.get(f))))
+    label = " · ".join(dict.fromkeys(translate(_label(top.get(f))) for f in labels if _label(top.get(f))))
     # The row's phrase only where it prints the value drawn (a derived row may carry its source's phrase).
     phrase = str(top.get("phrase") or "")
-    shown = phrase if _prints(phrase, float(top[value])) else f"{top[value]:,.4g}"
-    text = (f"{n} {'value' if n == 1 else 'values'} of {_axis_title(view.get('encoding', {}), axis_field)}; "
-            f"the largest is {label} ({shown}).")
+    shown = translate(phrase) if _prints(phrase, float(top[value])) else f"{top[value]:,.4g}"
+    axis = translate(_axis_title(view.get("encoding", {}), axis_field))
+    text = (_("{n} value of {axis}; the largest is {label} ({shown}).") if n == 1 else
+            _("{n} values of {axis}; the largest is {label} ({shown}).")).format(n=n, axis=axis, label=label,
+                                                                                  shown=shown)
     kinds: dict[str, int] = {}
     for r in numeric:
         base = base_qualifier(str(r["qualifier"])) if r.get("qualifier") else "exact"
         if base != "exact" and base in QUALIFIER_STYLE:
             kinds[base] = kinds.get(base, 0) + 1
     if kinds:
-        text += " Not exact: " + ", ".join(f"{k} {QUALIFIER_STYLE[q][2]}" for q, k in sorted(kinds.items())) + "."
+        text += _(" Not exact: {counts}.").format(
+            counts=_(", ").join(f"{k} {translate(QUALIFIER_STYLE[q][2])}" for q, k in sorted(kinds.items())))
     return text
 
 
@@ -254,7 +266,7 @@ def _plain(value: object) -> object:
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return value
 
 
@@ -268,11 +280,12 @@ def data_table(spec: dict) -> str:
     if data.empty:
         return ""
     shown = data.head(TABLE_ROWS)
-    more = f" (the first {TABLE_ROWS} of {len(data)}; the CSV has all)" if len(data) > TABLE_ROWS else ""
-    head = "".join(f"<th scope=\"col\">{html.escape(str(c))}</th>" for c in shown.columns)
+    more = _(" (the first {shown} of {rows}; the CSV has all)").format(shown=TABLE_ROWS, rows=len(data)) \
+        if len(data) > TABLE_ROWS else ""
+    head = "".join(f"<th scope=\"col\">{html.escape(translate(str(c)))}</th>" for c in shown.columns)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
                    for row in shown.itertuples(index=False))
-    return (f'<details class="wc-table-of-chart"><summary>The data of this chart as a table{more}</summary>'
+    return (f'<details class="wc-table-of-chart"><summary>{_("The data of this chart as a table")}{more}</summary>'
             f'<div class="wc-scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
             "</details>")
 
@@ -293,7 +306,8 @@ def chart_html(spec: dict) -> str:
         f'  var id = "{cid}", name = "{figure_name(spec) or cid}", spec = {_script_json(spec)};\n'
         "  function draw() {\n"
         "    var el = document.getElementById(id);\n"
-        '    if (!window.vegaEmbed) { el.textContent = "Chart library missing: _static/vega-offline.js"; return; }\n'
+        '    if (!window.vegaEmbed) { el.textContent = "' + _("Chart library missing:")
+        + ' _static/vega-offline.js"; return; }\n'
         "    var actions = {export: {svg: true, png: true}, source: false, compiled: false, editor: false};\n"
         '    vegaEmbed(el, spec, {actions: actions, renderer: "svg", downloadFileName: name}).then(function () {\n'
         # One image with one name (the spec's description: title and what the data show) for a screen reader,
@@ -304,9 +318,9 @@ def chart_html(spec: dict) -> str:
         '      Array.prototype.forEach.call(svg.children, function (c) { c.setAttribute("aria-hidden", "true"); });\n'
         # the menu's button is an icon: give it a name a screen reader can say
         '      var menu = el.querySelector("summary");\n'
-        '      if (menu) { menu.setAttribute("aria-label", "Save this chart as SVG or PNG"); }\n'
+        '      if (menu) { menu.setAttribute("aria-label", "' + _("Save this chart as SVG or PNG") + '"); }\n'
         '    }).catch(function (e) {\n'
-        '      el.textContent = "Chart failed to draw: " + e;\n    });\n  }\n'
+        '      el.textContent = "' + _("Chart failed to draw:") + ' " + e;\n    });\n  }\n'
         '  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); }\n'
         "  else { draw(); }\n})();\n</script>"
     )
@@ -344,7 +358,7 @@ def chart_data(spec: dict) -> pd.DataFrame:
 
 def _subtitles(spec: object) -> list[str]:
     """The source lines of a chart, wherever its titles stand (a composed chart titles each panel)."""
-    lines = [line for group in _subtitle_lists(spec) for line in group if line.startswith("Source")]
+    lines = [line for group in _subtitle_lists(spec) for line in group if is_source_line(line)]
     return list(dict.fromkeys(lines))
 
 
@@ -354,7 +368,7 @@ def data_link(spec: dict) -> str:
     payload = base64.b64encode(csv_bytes).decode("ascii")
     name = f"{figure_name(spec) or chart_id(spec)}.csv"
     return (f'<p class="wc-data"><a download="{name}" href="data:text/csv;charset=utf-8;base64,{payload}">'
-            f"Download the data of this chart (CSV, {len(csv_bytes):,} bytes)</a></p>")
+            + _("Download the data of this chart (CSV, {size} bytes)").format(size=f"{len(csv_bytes):,}") + "</a></p>")
 
 
 def chart_png(spec: dict) -> bytes:

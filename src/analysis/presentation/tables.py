@@ -44,6 +44,24 @@ class Table:
         """For the PDF: the LaTeX builder takes no HTML; the HTML builder prefers text/html to this."""
         return table_markdown(self.frame, self.caption)
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
+        """HTML for the site, Markdown for the PDF, and the frame itself, from which the build sets the table
+        again in the other edition's language (``analysis.presentation.edition``)."""
+        from analysis.presentation.edition import TABLE_MIME
+
+        return {"text/html": self._repr_html_(), "text/markdown": self._repr_markdown_(), "text/plain": repr(self),
+                TABLE_MIME: self.to_json()}
+
+    def to_json(self) -> dict[str, object]:
+        cells = self.frame.astype(object).where(self.frame.notna(), None)
+        return {"caption": self.caption, "columns": [str(c) for c in self.frame.columns],
+                "rows": [[v if isinstance(v, str | int | float | bool) or v is None else str(v) for v in row]
+                         for row in cells.itertuples(index=False, name=None)]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Table:
+        return cls(pd.DataFrame(data["rows"], columns=data["columns"]), data.get("caption", ""))
+
     def __repr__(self) -> str:
         return (self.caption + "\n" if self.caption else "") + self.frame.to_string(index=False)
 
