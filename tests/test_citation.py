@@ -21,7 +21,7 @@ from analysis import __version__
 from analysis.build.citation import BOOK_KEY, ChapterCitation, book_bibtex, cite_chapter
 from analysis.build.version import build_env, current, data_fingerprint, footer_html
 from analysis.datasets.bibliography import entry_bibtex, fields, source_key
-from analysis.paths import BIBLIOGRAPHY, BOOK, BOOK_CONFIG, CITATION_FILE, DATA, FINGERPRINT_ENV, VERSION_ENV
+from analysis.paths import BIBLIOGRAPHY, BOOK, BOOK_CONFIG, CITATION_FILE, DATA, FINGERPRINT_ENV, PDF_NAME, VERSION_ENV
 
 # --- CITATION.cff -----------------------------------------------------------------------------------------
 # The rules of the Citation File Format 1.2.0 schema (citation-file-format/schema.json) that apply to the
@@ -272,7 +272,7 @@ def _mini_book(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def mini_html(tmp_path_factory) -> Path:
     proj = _mini_book(tmp_path_factory.mktemp("cite"))
-    (proj / "book" / "_static" / "wuchang-book.pdf").write_bytes(b"%PDF-1.4\n")  # the build puts the real one here
+    (proj / "book" / "_static" / PDF_NAME).write_bytes(b"%PDF-1.4\n")  # the build puts the real one here
     out = proj.parent / "out"
     env = {**os.environ, VERSION_ENV: "9.9.9-test", FINGERPRINT_ENV: "0123456789ab", "NO_COLOR": "1"}
     proc = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(proj), "--path-output",
@@ -292,7 +292,7 @@ def test_every_html_page_shows_version_fingerprint_and_pdf_link(mini_html: Path)
         assert stamp, f"{page.name}: no version line in the footer"
         assert "9.9.9-test" in stamp.group(1) and "0123456789ab" in stamp.group(1), page.name
         href = re.search(r'class="wc-pdf-link" href="([^"]+)"', stamp.group(1)).group(1)
-        assert (page.parent / href).resolve() == (mini_html / "_static" / "wuchang-book.pdf").resolve(), page
+        assert (page.parent / href).resolve() == (mini_html / "_static" / PDF_NAME).resolve(), page
 
 
 def test_cite_page_and_chapter_line_are_filled_in(mini_html: Path) -> None:
@@ -302,7 +302,7 @@ def test_cite_page_and_chapter_line_are_filled_in(mini_html: Path) -> None:
     assert "{{ book_version" not in cite and "{{ data_fingerprint" not in cite and "{{ pdf_download" not in cite
     assert len(re.findall(r'class="citation', cite)) >= len(fields())  # the whole bibliography
     href = re.search(r'class="wc-pdf-download">[^<]*<a class="wc-pdf-link" href="([^"]+)"', cite).group(1)
-    assert (mini_html / "book" / href).resolve() == (mini_html / "_static" / "wuchang-book.pdf").resolve()
+    assert (mini_html / "book" / href).resolve() == (mini_html / "_static" / PDF_NAME).resolve()
     chapter = (mini_html / "book" / "chapters" / "01_regional_strength.html").read_text(encoding="utf-8")
     assert re.search(r"Cite this chapter:</strong>.*version 9\.9\.9-test, data fingerprint 0123456789ab", chapter)
 

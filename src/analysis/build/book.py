@@ -58,6 +58,7 @@ from analysis.paths import (
     PUBLISHED_PDFS,
     RENDERED,
     ROOT,
+    SITE_STAGING,
     VEGA_BUNDLE,
     relative,
 )
@@ -332,7 +333,7 @@ def _render_checked_pdf(edition: Edition) -> Path:
 def assemble_site(staged: dict[str, Path]) -> Path:
     """The new site in one folder: the root page that picks an edition, and each edition — newly rendered, or
     the published one where it did not change."""
-    site = BUILD / ".site"
+    site = SITE_STAGING
     if site.exists():
         shutil.rmtree(site)
     site.mkdir(parents=True)

@@ -20,8 +20,6 @@ from typing import Any
 from analysis.paths import CHART_PNG_ENV
 from analysis.presentation.language import glossed, is_prose, known, lookup, translate
 
-TABLE_MIME = "application/vnd.wuchang.table+json"  # a table's frame, so that its edition can be set again
-
 # Blocks of Markdown: paragraphs, headings, lists, separated by blank lines.
 BLOCKS = re.compile(r"\n[ \t]*\n")
 
@@ -138,7 +136,7 @@ def _lines(text: str, where: str) -> str:
 def translated_output(output: dict, where: str) -> dict:
     """One output of a code cell in the current edition's language (charts drawn again, tables set again)."""
     from analysis.presentation.display import FIGURE_META, VEGALITE_MIME, chart_png, chart_title, figure_meta
-    from analysis.presentation.tables import Table
+    from analysis.presentation.tables import TABLE_MIME, Table
 
     data = output.get("data")
     if not data:

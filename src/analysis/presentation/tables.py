@@ -16,6 +16,8 @@ import pandas as pd
 from analysis.methods.derived import Derived, fmt
 from analysis.presentation.markdown import table_markdown
 
+TABLE_MIME = "application/vnd.wuchang.table+json"  # a table's frame, so that its edition can be set again
+
 
 class Table:
     """A table as the book shows it: escaped HTML for the site, plain text elsewhere.
@@ -47,8 +49,6 @@ class Table:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
         """HTML for the site, Markdown for the PDF, and the frame itself, from which the build sets the table
         again in the other edition's language (``analysis.presentation.edition``)."""
-        from analysis.presentation.edition import TABLE_MIME
-
         return {"text/html": self._repr_html_(), "text/markdown": self._repr_markdown_(), "text/plain": repr(self),
                 TABLE_MIME: self.to_json()}
 
