@@ -3,7 +3,9 @@
 Measures (HTML, like the baseline): cold build (empty _build), no-op rebuild, rebuild after changing the
 input file with the fewest readers; then the PDF step alone, `run` of one chapter with a new parameter, and
 — in the same command — the baseline: a plain `jupyter-book build` with `execute_notebooks: force` over the
-same notebooks, and the bare import time of pandas+altair+geopandas.
+same notebooks, and the bare import time of pandas+altair+geopandas. The editions: a whole cold build (HTML
+and PDF) of the English edition alone against one of both editions, and a no-op rebuild of both
+(``--editions-only`` measures just these).
 
     .venv/bin/python benchmarks/bench_build.py [--runs 3] [--json out.json]
 """
@@ -65,9 +67,11 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--analyst-only", action="store_true",
                         help="time only one chapter's run with a new parameter, and the bare import")
+    parser.add_argument("--editions-only", action="store_true",
+                        help="time only whole cold builds of one edition and of both, and a no-op rebuild of both")
     args = parser.parse_args()
     results: dict[str, list[float]] = {k: [] for k in ("cold", "noop", "data_change", "pdf_step", "run_one",
-                                                       "baseline", "import")}
+                                                       "baseline", "import", "cold_en", "cold_both", "noop_both")}
     executed_after_change: list[list[str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         project = copy_project(Path(tmp) / "proj")
@@ -76,6 +80,11 @@ def main() -> None:
             must(run_cli(project, "run", RUN_CHAPTER, "--out", str(Path(tmp) / "warm"), "--quiet"))  # data check
             for i in range(args.runs):
                 analyst_loop(project, Path(tmp) / f"run{i}", 5.0 + i, results)
+            report_results(args, {k: v for k, v in results.items() if v}, [])
+            return
+        if args.editions_only:
+            for _ in range(args.runs):
+                editions_loop(project, results)
             report_results(args, {k: v for k, v in results.items() if v}, [])
             return
         # HTML only, like the baseline; the PDF step is timed on its own below.
@@ -102,7 +111,18 @@ def main() -> None:
                 [jb, "build", ".", "--path-output", out], cwd=b, env=project_env(b), capture_output=True,
                 text=True, check=False))))
             shutil.rmtree(base)
+            editions_loop(project, results)
     report_results(args, results, executed_after_change)
+
+
+def editions_loop(project: Path, results: dict[str, list[float]]) -> None:
+    """Whole cold builds (HTML and PDF, empty _build): the English edition alone, then both editions from the same
+    executions; then a no-op rebuild of both."""
+    shutil.rmtree(project / "_build", ignore_errors=True)
+    results["cold_en"].append(timed(lambda: must(run_cli(project, "build", "--languages", "en", "--quiet"))))
+    shutil.rmtree(project / "_build", ignore_errors=True)
+    results["cold_both"].append(timed(lambda: must(run_cli(project, "build", "--quiet"))))
+    results["noop_both"].append(timed(lambda: must(run_cli(project, "build", "--quiet"))))
 
 
 def analyst_loop(project: Path, out: Path, growth: float, results: dict[str, list[float]]) -> None:
@@ -120,6 +140,7 @@ def report_results(args: argparse.Namespace, results: dict[str, list[float]],
         "noop / cold (target <= 0.05)": ("noop", "cold"),
         "cold / baseline (target < 1)": ("cold", "baseline"),
         "run_one / bare import (target <= 3)": ("run_one", "import"),
+        "cold_both / cold_en (target <= 1.5)": ("cold_both", "cold_en"),
     }
     summary = {
         "runs": args.runs,

@@ -46,11 +46,13 @@ def test_a_cold_build_reports_each_chapter_once_as_it_finishes_and_sums_up(proje
 
 
 def test_search_finds_the_reports_terms_whole(project: Path) -> None:
-    """Chinese search: the index holds 固定资产投资 as one word, so a reader's query for it finds its pages."""
-    index = (project / "_build" / "html" / "searchindex.js").read_text(encoding="utf-8")
-    terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
-    for word in ("固定资产投资", "地区生产总值", "社会消费品零售总额"):
-        assert word in terms, word
+    """Search in each edition's language: the indexes hold 固定资产投资 as one word, so a reader's query for it finds
+    its pages; the Chinese edition's index holds its own words (城区品质, 推算), the English one its (renewal)."""
+    for lang, own in (("en", ("renewal", "estimate")), ("zh", ("城区品质", "推算", "预计"))):
+        index = (project / "_build" / "html" / lang / "searchindex.js").read_text(encoding="utf-8")
+        terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
+        for word in ("固定资产投资", "地区生产总值", "社会消费品零售总额", *own):
+            assert word in terms, (lang, word)
 
 
 def report(project: Path) -> dict:
@@ -61,7 +63,8 @@ def test_cold_build_publishes_every_chapter(project: Path) -> None:
     html = project / "_build" / "html"
     assert (html / "index.html").exists()
     for chapter in CHAPTERS:
-        assert (html / "book" / "chapters" / f"{chapter.slug}.html").exists(), chapter.slug
+        for lang in ("en", "zh"):
+            assert (html / lang / "book" / "chapters" / f"{chapter.slug}.html").exists(), (lang, chapter.slug)
     rep = report(project)
     assert rep["status"] == "ok" and rep["seconds"] > 0
     assert {c["name"] for c in rep["chapters"]} == {c.slug for c in CHAPTERS}
@@ -105,53 +108,116 @@ def test_every_chart_is_a_numbered_figure_with_caption_and_description(project: 
     """In the HTML, each chart is a figure ``fig-<name>`` numbered by chapter (Fig. 2.3), captioned with its title
     and source, described in words from its data; the PDF numbers the same figures the same way."""
     from analysis.build.pdf import pdf_text
-    from analysis.paths import PDF_NAME
 
-    pdf = re.sub(r"\s+", " ", pdf_text(project / "_build" / "pdf" / PDF_NAME))
-    for number, chapter in enumerate(CHAPTERS, start=1):
-        nb = nbformat.read(project / "book" / "chapters" / f"{chapter.slug}.ipynb", as_version=4)
-        names = [o["data"][VEGALITE_MIME]["usermeta"]["figure"] for c in nb.cells if c.cell_type == "code"
-                 for o in c.outputs if VEGALITE_MIME in o.get("data", {})]
-        page = (project / "_build" / "html" / "book" / "chapters" / f"{chapter.slug}.html").read_text(encoding="utf-8")
-        figures = re.findall(r'<figure class="[^"]*wc-figure[^"]*" id="fig-([a-z0-9-]+)">(.*?)</figure>', page, re.S)
-        assert [name for name, _ in figures] == names, chapter.slug
-        for i, (name, body) in enumerate(figures, start=1):
-            assert f'<span class="caption-number">Fig. {number}.{i} </span>' in body, (chapter.slug, name)
-            assert "Source" in body and '<div class="legend">\n<p>' in body and "<details" in body, name
-            assert f"Fig. {number}.{i}" in pdf or f"Figure {number}.{i}" in pdf, f"the PDF lacks figure {number}.{i}"
+    for lang, fig, source in (("en", "Fig. {}.{} ", "Source"), ("zh", "图{}-{}", "资料来源")):
+        pdf = re.sub(r"\s+", " ", pdf_text(project / "_build" / "pdf" / f"wuchang-book-{lang}.pdf"))
+        for number, chapter in enumerate(CHAPTERS, start=1):
+            nb = nbformat.read(project / "book" / "chapters" / f"{chapter.slug}.ipynb", as_version=4)
+            names = [o["data"][VEGALITE_MIME]["usermeta"]["figure"] for c in nb.cells if c.cell_type == "code"
+                     for o in c.outputs if VEGALITE_MIME in o.get("data", {})]
+            page = (project / "_build" / "html" / lang / "book" / "chapters" / f"{chapter.slug}.html").read_text(
+                encoding="utf-8")
+            figures = re.findall(r'<figure class="[^"]*wc-figure[^"]*" id="fig-([a-z0-9-]+)">(.*?)</figure>', page,
+                                 re.S)
+            assert [name for name, _ in figures] == names, (lang, chapter.slug)
+            for i, (name, body) in enumerate(figures, start=1):
+                assert f'<span class="caption-number">{fig.format(number, i)}</span>' in body, (lang, name)
+                assert source in body and '<div class="legend">\n<p>' in body and "<details" in body, (lang, name)
+                printed = fig.format(number, i).strip().replace(" ", "")
+                assert printed in pdf.replace(" ", ""), f"the {lang} PDF lacks figure {printed}"
 
 
 def test_pdf_holds_every_chapter_and_chart(project: Path) -> None:
     from analysis.build.pdf import check_book_pdf
-    from analysis.paths import PDF_NAME
 
-    pdf = project / "_build" / "pdf" / PDF_NAME
-    assert pdf.exists()
-    assert check_book_pdf(pdf, project / "book" / "chapters") == []
-    assert (project / "_build" / "html" / "_static" / PDF_NAME).exists(), "the site links the PDF"
+    for lang, chapters in (("en", project / "book" / "chapters"),
+                           ("zh", project / "_build" / "zh-source" / "book" / "chapters")):
+        pdf = project / "_build" / "pdf" / f"wuchang-book-{lang}.pdf"
+        assert pdf.exists()
+        assert check_book_pdf(pdf, chapters) == [], lang
+        assert (project / "_build" / "html" / lang / "_static" / pdf.name).exists(), "the site links the PDF"
+
+
+def site_pages(html: Path) -> list[str]:
+    """Every page of the site (both editions and the root page), not the theme's templates or redirects."""
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                  if "_static" not in p.parts and "http-equiv=\"Refresh\"" not in p.read_text(encoding="utf-8"))
+
+
+def numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+", text))
 
 
 def test_site_loads_nothing_from_other_hosts_every_chart_draws_and_axe_passes(project: Path) -> None:
+    """Every page of both editions in Chromium: offline, charts drawn, accessible; each page's switcher leads to
+    the same page of the other edition; a Chinese page shows no English sentence (charts included) and the same
+    numbers, charts and tables as its English page."""
     from support.browser import browser, serve, visit
 
+    from analysis.build.catalogs import english_runs
+
     html = project / "_build" / "html"
-    pages = sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
-                   if "_static" not in p.parts and "http-equiv=\"Refresh\"" not in p.read_text(encoding="utf-8"))
+    pages = site_pages(html)
+    assert {p.split("/")[0] for p in pages} == {"en", "zh", "index.html"}
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
     chapter_pages = {f"book/chapters/{c.slug}.html" for c in CHAPTERS if c.kind == "analysis"}
+    seen = {}
     with serve(html) as base, browser() as b:
         for page in pages:
             shot = SCREENSHOTS / (page.replace("/", "_").removesuffix(".html") + ".png")
-            v = visit(b, base, page, shot if page not in ("genindex.html", "search.html") else None,
-                      accessibility=True)
+            plain = page.endswith(("genindex.html", "search.html"))
+            v = visit(b, base, page, None if plain else shot, accessibility=True)
+            seen[page] = v
             assert v.blocked == [], f"{page} requested other hosts: {v.blocked}"
             assert v.accessibility == [], f"{page}: axe-core finds serious or critical violations: {v.accessibility}"
             assert v.console_errors == [], f"{page}: {v.console_errors}"
             assert v.charts_drawn == v.charts, f"{page}: {v.charts_drawn} of {v.charts} charts drawn"
             assert v.cjk_font, f"{page}: the CJK font is not available"
-            if page in chapter_pages:
+            if page == "index.html":
+                continue
+            lang, rest = page.split("/", 1)
+            other = "zh" if lang == "en" else "en"
+            assert v.switch == f"{base}/{other}/{rest}", f"{page}: the switcher leads to {v.switch}"
+            if rest in chapter_pages:
                 assert v.charts >= 3, f"{page} has {v.charts} charts"
+            if lang == "zh" and not plain:
+                runs = [run for line in v.text.splitlines() for run in english_runs(line)]
+                assert runs == [], f"{page} shows English: {runs[:5]}"
+    for page, v in seen.items():
+        if not page.startswith("zh/") or page.endswith(("genindex.html", "search.html")):
+            continue
+        en = seen["en/" + page.removeprefix("zh/")]
+        assert (v.charts, v.tables) == (en.charts, en.tables), f"{page}: charts and tables differ from English"
+        assert numbers(v.text) == numbers(en.text), (
+            f"{page}: numbers only in Chinese {sorted(numbers(v.text) - numbers(en.text))[:10]}, only in English "
+            f"{sorted(numbers(en.text) - numbers(v.text))[:10]}")
+
+
+def test_the_site_root_sends_a_reader_to_the_edition_of_their_language(project: Path) -> None:
+    from playwright.sync_api import sync_playwright
+    from support.browser import CHROMIUM, CHROMIUM_ARGS, serve
+
+    with serve(project / "_build" / "html") as base, sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            for locale, lang in (("zh-CN", "zh"), ("en-GB", "en"), ("de-DE", "en")):
+                context = b.new_context(locale=locale)
+                page = context.new_page()
+                page.goto(f"{base}/index.html", wait_until="load")
+                page.wait_for_url(f"{base}/{lang}/index.html")
+                context.close()
+            # A reader who chose the other edition is sent there next time.
+            context = b.new_context(locale="zh-CN")
+            page = context.new_page()
+            page.goto(f"{base}/zh/book/intro.html", wait_until="load")
+            page.locator("a.wc-language-switch").first.click()
+            page.wait_for_url(f"{base}/en/book/intro.html")
+            page.goto(f"{base}/index.html", wait_until="load")
+            page.wait_for_url(f"{base}/en/index.html")
+            context.close()
+        finally:
+            b.close()
 
 
 def test_static_html_references_no_other_host(project: Path) -> None:
@@ -190,11 +256,16 @@ def test_internal_links_resolve(project: Path) -> None:
 def test_plain_jupyter_book_build_renders_the_same_site(project: Path, tmp_path: Path) -> None:
     """`jupyter-book build .` at the top of an executed project builds the site the runner published (run before
     the tests below change the project's data and chapters)."""
+    from analysis.build.editions import EDITIONS, edition_env
+    from analysis.build.version import build_env
+
+    # with the settings the build gives the English edition: its language, its PDF, the other edition beside it
+    env = {**project_env(project), **edition_env(EDITIONS[0]), **build_env(project / "data")}
     result = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(project),
                              "--path-output", str(tmp_path), "--builder", "html", "-W", "-n"],
-                            cwd=project, env=project_env(project), capture_output=True, text=True, check=False)
+                            cwd=project, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    ours, plain = project / "_build" / "html", tmp_path / "_build" / "html"
+    ours, plain = project / "_build" / "html" / "en", tmp_path / "_build" / "html"
     files = sorted(p.relative_to(ours) for p in ours.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file() and p.name != ".buildinfo")
     differing = [str(f) for f in files if (ours / f).read_bytes() != (plain / f).read_bytes()]
@@ -226,7 +297,7 @@ def test_changed_data_file_reexecutes_exactly_its_readers(project: Path) -> None
 
 
 def test_failing_chapter_names_cell_and_keeps_last_good_book(project: Path) -> None:
-    index = project / "_build" / "html" / "index.html"
+    index = project / "_build" / "html" / "zh" / "index.html"
     before = index.read_bytes()
     chapter = CHAPTERS[-1]
     nb_path = project / "notebooks" / f"{chapter.slug}.ipynb"

@@ -36,7 +36,7 @@ from analysis.datasets.bibliography import entry_bibtex
 from analysis.datasets.checks import contents_sentence
 from analysis.datasets.context_series import SERIES
 from analysis.datasets.indicators import load_indicators
-from analysis.paths import LANGUAGE_ENV, PDF_LINK_ENV, PDF_NAME, USERDICT
+from analysis.paths import EDITIONS_ENV, LANGUAGE_ENV, PDF_LINK_ENV, PDF_NAME, USERDICT
 from analysis.presentation.language import _
 from analysis.presentation.reference_pages import data_dictionary_markdown, glossary_markdown, glossary_terms
 from analysis.presentation.rules import reading_rules
@@ -154,7 +154,8 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["data_fingerprint"] = fingerprint
     if "body" in context and os.environ.get(EDITIONS_ENV):
         # The same page in the other edition (the site holds both side by side: en/, zh/).
-        context["body"] = switch_link(os.environ[LANGUAGE_ENV], pagename) + context["body"]
+        context["body"] = switch_link(os.environ[LANGUAGE_ENV], pagename,
+                                      os.environ[EDITIONS_ENV].split(",")) + context["body"]
     if "body" in context and os.environ.get(LANGUAGE_ENV) == "zh":
         # Figures and tables numbered as Chinese books number them: 图2-1, not 图 2.1.
         context["body"] = FIGURE_NUMBER.sub(lambda m: f"{m[1]}{m[2]}-{m[3]}", context["body"])
@@ -165,7 +166,6 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
                                                   '<div class="citation-list">')
 
 
-EDITIONS_ENV = "BOOK_EDITIONS"  # set by the build when the site holds both editions
 FIGURE_NUMBER = re.compile(r"(图|表)\s?(\d+)\.(\d+)")
 
 WC_TABLE = '<table class="wc-table">'

@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--pdf", action="store_true", help="render the PDF (default: both HTML and PDF)")
     b.add_argument("--quiet", action="store_true")
     b.add_argument("--jobs", type=int, default=None, help="chapters executed at once (default: cores)")
+    b.add_argument("--languages", default="en,zh", help="the editions to build, e.g. en (default: en,zh)")
     b.add_argument("--untranslated-ok", action="store_true",
                    help="a translator's draft: publish the Chinese edition even where translations are missing")
     r = sub.add_parser("run", help="one chapter with new parameters into its own folder")
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
             both = not (args.html or args.pdf)
             build(html=both or args.html, pdf=both or args.pdf, quiet=args.quiet, jobs=args.jobs,
-                  untranslated_ok=args.untranslated_ok)
+                  untranslated_ok=args.untranslated_ok, languages=tuple(args.languages.split(",")))
     except BookError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

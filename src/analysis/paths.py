@@ -101,6 +101,7 @@ CHART_PNG_ENV = "ANALYSIS_CHART_PNG"  # "0": charts carry no PNG (an analyst's H
 VERSION_ENV = "BOOK_VERSION"
 FINGERPRINT_ENV = "DATA_FINGERPRINT"
 LANGUAGE_ENV = "BOOK_LANGUAGE"  # the edition being written: en (the source) or zh
+EDITIONS_ENV = "BOOK_EDITIONS"  # the editions the site holds side by side (en,zh): each page links the other
 PDF_LINK_ENV = "BOOK_PDF"  # the PDF's path relative to the site root, for page footers
 
 

@@ -28,6 +28,9 @@ class PageVisit:
     charts_drawn: int = 0  # containers holding a drawn SVG
     cjk_font: bool = False  # the CJK font is available to the page
     accessibility: list[str] = field(default_factory=list)  # axe-core's serious and critical violations
+    text: str = ""  # the visible text of the page's main part, charts included, without code (VISIBLE_TEXT)
+    switch: str = ""  # where the link to the other edition leads (an absolute address), if the page has one
+    tables: int = 0  # tables of the book (wc-table) on the page
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -73,6 +76,24 @@ def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> 
             for v in results["violations"] if v.get("impact") in impacts]
 
 
+# The text a reader sees in the page's main part: every rendered text node, the charts' SVG labels included, but
+# not code, not text marked as another language (lang="en"), not the link to the other edition, not the chart's
+# data link (its byte count is the file's, which differs between editions) and not citations of English sources.
+VISIBLE_TEXT = """() => {
+  const root = document.querySelector('main') || document.body;
+  const skip = 'pre, code, script, style, [lang="en"], .wc-data, .wc-language, .headerlink, .citation, .bibtex';
+  const out = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!el || el.closest(skip) || !el.checkVisibility()) continue;
+    const text = walker.currentNode.textContent.trim();
+    if (text) out.push(text);
+  }
+  return out.join('\\n');
+}"""
+
+
 def visit(b, base: str, page_path: str, screenshot: Path | None = None, timeout_ms: int = 20000,
           accessibility: bool = False) -> PageVisit:
     """Load one page with other hosts blocked; wait for its charts; optionally check it with axe-core and save a
@@ -103,6 +124,10 @@ def visit(b, base: str, page_path: str, screenshot: Path | None = None, timeout_
         "e => e.querySelector('svg') && e.querySelector('svg').getBoundingClientRect().width > 50).length")
     result.cjk_font = page.evaluate(
         "async () => { await document.fonts.ready; return document.fonts.check('16px \"Noto Sans CJK SC\"', '武昌'); }")
+    result.text = page.evaluate(VISIBLE_TEXT)
+    switch = page.locator("a.wc-language-switch")
+    result.switch = switch.first.evaluate("a => a.href") if switch.count() else ""
+    result.tables = page.locator("table.wc-table").count()
     if accessibility:
         result.accessibility = axe_violations(page)
     if screenshot:

@@ -30,7 +30,6 @@ from analysis import chapters as chapter_list
 from analysis.build.cache import check_data_once, code_hash
 from analysis.build.editions import (
     EDITIONS,
-    TRANSLATED,
     Edition,
     compile_catalogs,
     edition_env,
@@ -63,6 +62,7 @@ from analysis.paths import (
     relative,
 )
 from analysis.presentation.display import write_bundle
+from analysis.presentation.language import LANGUAGES, SOURCE_LANGUAGE
 
 
 class RenderFailed(BookError):
@@ -99,14 +99,14 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def render_html(edition: Edition) -> Path:
+def render_html(edition: Edition, editions: tuple[Edition, ...] = EDITIONS) -> Path:
     """Jupyter Book (execution off, warnings as errors) renders one edition into its staging folder; returns the
     HTML folder."""
     if edition.staging.exists():
         shutil.rmtree(edition.staging)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(edition.root), "--path-output",
            str(edition.staging), "--builder", "html", "-W", "-n", "--keep-going"]
-    env = {**os.environ, **edition_env(edition), "NO_COLOR": "1", "SOURCE_DATE_EPOCH": source_date_epoch()}
+    env = {**os.environ, **edition_env(edition, editions), "NO_COLOR": "1", "SOURCE_DATE_EPOCH": source_date_epoch()}
     log = edition.html_log
     with open(log, "w", encoding="utf-8") as fh:
         proc = subprocess.run(cmd, cwd=edition.root, stdout=fh, stderr=subprocess.STDOUT, env=env, check=False)
@@ -175,12 +175,18 @@ def one_build_at_a_time(lock_path: Path = BUILD_LOCK) -> Iterator[int]:
 
 
 def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | None = None,
-          untranslated_ok: bool = False) -> dict[str, Any]:
+          untranslated_ok: bool = False, languages: tuple[str, ...] = LANGUAGES) -> dict[str, Any]:
     """The whole book, one build at a time per folder. Raises BookError; the last good book stays published on
     any failure. ``untranslated_ok`` publishes a Chinese edition with English left where translations are
-    missing (a translator's draft; the book's build never does)."""
+    missing (a translator's draft; the book's build never does); ``languages`` limits the editions (the
+    benchmark's one-language build)."""
+    unknown = [lang for lang in languages if lang not in LANGUAGES]
+    if unknown or SOURCE_LANGUAGE not in languages:
+        raise BookError(f"languages {', '.join(languages)}: the book has the editions {', '.join(LANGUAGES)}, and "
+                        f"every build makes the English one ({SOURCE_LANGUAGE}), which the others are translated from")
+    editions = tuple(e for e in EDITIONS if e.lang in languages)
     with one_build_at_a_time() as lock:
-        return _build(html, pdf, quiet, jobs, lock, untranslated_ok)
+        return _build(html, pdf, quiet, jobs, lock, untranslated_ok, editions)
 
 
 def release_in_worker(lock: int) -> None:
@@ -188,12 +194,11 @@ def release_in_worker(lock: int) -> None:
     os.close(lock)
 
 
-def _execute_chapters(jobs: int, lock: int, quiet: bool, t0: float) -> list[ChapterResult]:
+def _execute_chapters(jobs: int, lock: int, quiet: bool, t0: float, translated: Path | None) -> list[ChapterResult]:
     """Every chapter at once (``jobs`` workers), each reported the moment it finishes — cached, executed or
     failed, with its seconds and why it ran — under a progress bar (rich); ``quiet`` shows only failures.
     Each chapter is executed once and written in both editions. The results come back in the book's order."""
     order = [c.slug for c in chapter_list.CHAPTERS]
-    translated = TRANSLATED[0].chapters
     results: list[ChapterResult] = []
     console = Console(highlight=False)
     with ProcessPoolExecutor(max_workers=jobs, initializer=release_in_worker, initargs=(lock,)) as pool, \
@@ -228,7 +233,8 @@ def untranslated(results: list[ChapterResult], limit: int = 12) -> Untranslated 
         "each new msgstr there (numbers stay as their slots {1}, {2} …)")
 
 
-def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int, untranslated_ok: bool) -> dict[str, Any]:
+def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int, untranslated_ok: bool,
+           editions: tuple[Edition, ...]) -> dict[str, Any]:
     t0 = time.perf_counter()
     say(quiet, "checking data …")
     check_data_once()
@@ -237,7 +243,8 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int, untr
         if edition.chapters.exists():
             shutil.rmtree(edition.chapters)
     jobs = jobs or min(os.cpu_count() or 1, len(chapter_list.CHAPTERS))
-    results = _execute_chapters(jobs, lock, quiet, t0)
+    translated = next((e.chapters for e in editions if e.lang != SOURCE_LANGUAGE), None)
+    results = _execute_chapters(jobs, lock, quiet, t0, translated)
     report: dict[str, Any] = {"chapters": [{k: v for k, v in asdict(r).items() if k != "missing"} for r in results]}
     BUILD.mkdir(exist_ok=True)
 
@@ -255,15 +262,15 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int, untr
         raise fail(lacking)
     if lacking:
         say(quiet, f"draft: {lacking}")
-    for edition in TRANSLATED:
+    for edition in editions:
         prepare_source(edition)
     compile_catalogs()
     os.environ.update(build_env())  # version and data fingerprint: page footers, PDF title page, cite lines
-    keys = {e.lang: render_key(e) for e in EDITIONS}
+    keys = {e.lang: render_key(e, editions) for e in editions}
     done = _rendered()
-    pdf_todo = [e for e in EDITIONS if pdf and not (done.get(f"pdf-{e.lang}") == keys[e.lang]
+    pdf_todo = [e for e in editions if pdf and not (done.get(f"pdf-{e.lang}") == keys[e.lang]
                                                     and published_pdf(e).exists())]
-    html_todo = [e for e in EDITIONS if html and not (done.get(f"html-{e.lang}") == keys[e.lang]
+    html_todo = [e for e in editions if html and not (done.get(f"html-{e.lang}") == keys[e.lang]
                                                       and (HTML / e.lang / "index.html").exists())]
     if pdf and not pdf_todo:
         say(quiet, "PDFs unchanged")
@@ -275,7 +282,8 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int, untr
             say(quiet, f"rendering PDF ({', '.join(e.lang for e in pdf_todo)}) … "
                        f"(elapsed {time.perf_counter() - t0:.0f}s)")
             try:
-                pdfs = dict(zip([e.lang for e in pdf_todo], pool.map(_render_checked_pdf, pdf_todo), strict=True))
+                pdfs = dict(zip([e.lang for e in pdf_todo], pool.map(lambda e: _render_checked_pdf(e, editions),
+                                                                      pdf_todo), strict=True))
             except (PdfFailed, RenderFailed) as err:
                 raise fail(err) from None
             for edition in pdf_todo:
@@ -293,11 +301,12 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int, untr
             say(quiet, f"rendering HTML ({', '.join(e.lang for e in html_todo)}) … "
                        f"(elapsed {time.perf_counter() - t0:.0f}s)")
             try:
-                staged = dict(zip([e.lang for e in html_todo], pool.map(render_html, html_todo), strict=True))
+                staged = dict(zip([e.lang for e in html_todo], pool.map(lambda e: render_html(e, editions),
+                                                                        html_todo), strict=True))
             except RenderFailed as err:
                 raise fail(err) from None
-            publish(assemble_site(staged))
-            say(quiet, f"published {relative(HTML)} ({', '.join(e.lang for e in EDITIONS)})")
+            publish(assemble_site(staged, editions))
+            say(quiet, f"published {relative(HTML)} ({', '.join(e.lang for e in editions)})")
     for edition in pdf_todo:
         done[f"pdf-{edition.lang}"] = keys[edition.lang]
         say(quiet, f"published {relative(published_pdf(edition))}")
@@ -322,36 +331,36 @@ def published_pdf(edition: Edition) -> Path:
     return PUBLISHED_PDFS / edition.pdf_name
 
 
-def _render_checked_pdf(edition: Edition) -> Path:
-    path = render_pdf(edition.root, edition.pdf_work, edition.pdf_log, edition.pdf_name, edition_env(edition))
+def _render_checked_pdf(edition: Edition, editions: tuple[Edition, ...]) -> Path:
+    path = render_pdf(edition.root, edition.pdf_work, edition.pdf_log, edition.pdf_name, edition_env(edition, editions))
     problems = check_book_pdf(path, edition.chapters)
     if problems:
         raise PdfFailed(f"the {edition.lang} PDF is incomplete:\n  " + "\n  ".join(problems))
     return path
 
 
-def assemble_site(staged: dict[str, Path]) -> Path:
+def assemble_site(staged: dict[str, Path], editions: tuple[Edition, ...]) -> Path:
     """The new site in one folder: the root page that picks an edition, and each edition — newly rendered, or
     the published one where it did not change."""
     site = SITE_STAGING
     if site.exists():
         shutil.rmtree(site)
     site.mkdir(parents=True)
-    for edition in EDITIONS:
+    for edition in editions:
         if edition.lang in staged:
             staged[edition.lang].rename(site / edition.lang)
         else:
             shutil.copytree(HTML / edition.lang, site / edition.lang)
-    (site / "index.html").write_text(site_index(), encoding="utf-8")
+    (site / "index.html").write_text(site_index(editions), encoding="utf-8")
     return site
 
 
-def render_key(edition: Edition) -> str:
+def render_key(edition: Edition, editions: tuple[Edition, ...]) -> str:
     """A hash of everything Jupyter Book renders an edition from: every file under its book/ (executed chapters
     included), its configuration, table of contents and catalogs, the changelog, the package's code (pages
     generated from the data by it: method, glossary, data dictionary) and the stamp shown on the pages (version,
     data fingerprint). Equal keys mean an identical edition, so rendering is skipped."""
-    h = hashlib.sha256(edition.lang.encode())
+    h = hashlib.sha256(",".join(e.lang for e in editions).encode() + b"/" + edition.lang.encode())
     book = edition.root / "book"
     files = [p for p in book.rglob("*") if p.is_file() and "__pycache__" not in p.parts
              and not p.name.endswith(".pdf")]  # the PDFs are outputs of the same build

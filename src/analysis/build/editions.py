@@ -24,6 +24,7 @@ from analysis.paths import (
     BUILD,
     CHANGELOG,
     DATA,
+    EDITIONS_ENV,
     LANGUAGE_ENV,
     LOCALE,
     PDF_LINK_ENV,
@@ -81,7 +82,6 @@ def pdf_name(lang: str) -> str:
 
 
 EDITIONS = tuple(Edition(lang) for lang in language.LANGUAGES)
-TRANSLATED = [e for e in EDITIONS if e.lang != language.SOURCE_LANGUAGE]
 
 
 def prepare_source(edition: Edition) -> None:
@@ -156,12 +156,12 @@ def _write_if_changed(path: Path, text: str) -> None:
 LANGUAGE_CHOICE = "wuchang-book-language"  # localStorage key: the edition a reader chose last
 
 
-def site_index() -> str:
+def site_index(editions: tuple[Edition, ...] = EDITIONS) -> str:
     """The site's root page: the edition a reader chose before, else the one of the browser's language, else
     English; without scripts, links to both."""
     links = " · ".join(f'<a href="{e.lang}/index.html" hreflang="{language.LOCALE[e.lang].replace("_", "-")}" '
                        f'lang="{language.LOCALE[e.lang].replace("_", "-")}">{html.escape(language.NAMES[e.lang])}</a>'
-                       for e in EDITIONS)
+                       for e in editions)
     with language.using("zh"):
         title_zh = _(yaml.safe_load(BOOK_CONFIG.read_text(encoding="utf-8"))["title"])
     title_en = yaml.safe_load(BOOK_CONFIG.read_text(encoding="utf-8"))["title"]
@@ -192,9 +192,12 @@ def site_index() -> str:
 """
 
 
-def switch_link(lang: str, pagename: str) -> str:
-    """The link of a page to the same page in the other edition (the site holds the editions side by side)."""
-    other = next(e.lang for e in EDITIONS if e.lang != lang)
+def switch_link(lang: str, pagename: str, editions: list[str]) -> str:
+    """The link of a page to the same page in the other edition (the site holds the editions side by side), or
+    nothing when the site holds one edition."""
+    other = next((e for e in editions if e != lang), None)
+    if other is None:
+        return ""
     depth = pagename.count("/") + 1  # out of the page's folders and out of its edition's folder
     href = "../" * depth + f"{other}/{pagename}.html"
     code = language.LOCALE[other].replace("_", "-")
@@ -204,11 +207,11 @@ def switch_link(lang: str, pagename: str) -> str:
             f'lang="{code}" onclick="{script}">{html.escape(label)}</a></p>\n')
 
 
-def edition_env(edition: Edition) -> dict[str, str]:
+def edition_env(edition: Edition, editions: tuple[Edition, ...] = EDITIONS) -> dict[str, str]:
     """What the render of an edition runs with: its language (for the package's code inside Sphinx: the
     switcher, footers, chart links) and the link to its PDF."""
     return {LANGUAGE_ENV: edition.lang, PDF_LINK_ENV: f"_static/{edition.pdf_name}",
-            "BOOK_EDITIONS": ",".join(e.lang for e in EDITIONS)}
+            EDITIONS_ENV: ",".join(e.lang for e in editions)}
 
 
 def compile_catalogs() -> None:

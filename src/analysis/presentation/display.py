@@ -285,7 +285,8 @@ def data_table(spec: dict) -> str:
     head = "".join(f"<th scope=\"col\">{html.escape(translate(str(c)))}</th>" for c in shown.columns)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
                    for row in shown.itertuples(index=False))
-    return (f'<details class="wc-table-of-chart"><summary>{_("The data of this chart as a table")}{more}</summary>'
+    summary = _("The data of this chart as a table")
+    return (f'<details class="wc-table-of-chart"><summary>{summary}{more}</summary>'
             f'<div class="wc-scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
             "</details>")
 

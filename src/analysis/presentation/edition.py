@@ -24,10 +24,16 @@ from analysis.presentation.language import glossed, is_prose, known, lookup, tra
 BLOCKS = re.compile(r"\n[ \t]*\n")
 
 
+# A line break between two Chinese characters or marks: a browser would set it as a space.
+_CJK = r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]"
+CJK_BREAK = re.compile(rf"(?<={_CJK})\n[ \t]*(?={_CJK})")
+
+
 def translated_markdown(source: str, where: str) -> str:
-    """A Markdown cell's prose, block by block, looked up as written (glue roles, references and all)."""
+    """A Markdown cell's prose, block by block, looked up as written (glue roles, references and all); a line
+    of Chinese continues the one before it without a space."""
     blocks = BLOCKS.split(source)
-    return "\n\n".join(_block(b, where) for b in blocks)
+    return CJK_BREAK.sub("", "\n\n".join(_block(b, where) for b in blocks))
 
 
 def _block(block: str, where: str) -> str:
@@ -106,7 +112,7 @@ def _row(row: Any, where: str) -> Any:
         return translate(row, where) if isinstance(row, str) else row
     out = {}
     for k, v in row.items():
-        if k == "geometry":
+        if k == "geometry" or k.endswith("_en"):  # a shape; a name given in English by the data itself
             out[k] = v
         elif k == "properties" and isinstance(v, dict):
             out[k] = _row(v, where)
