@@ -49,13 +49,14 @@ def read_catalog(path: Path) -> dict[str, str]:
         return {str(m.id): str(m.string or "") for m in read_po(fh) if m.id}
 
 
-def write_catalog(path: Path, messages: Iterable[tuple[str, str]], what: str) -> tuple[int, int]:
-    """The catalog at ``path`` with exactly ``messages`` (message, where it stands), translations kept; returns
-    (messages, of which untranslated)."""
+def write_catalog(path: Path, messages: Iterable[tuple[str, str]], what: str,
+                  known: dict[str, str] | None = None) -> tuple[int, int]:
+    """The catalog at ``path`` with exactly ``messages`` (message, where it stands), their translations taken
+    from ``known`` (by default the file's own); returns (messages, of which untranslated)."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
-    known = read_catalog(path)
+    known = read_catalog(path) if known is None else known
     catalog = Catalog(locale="zh_CN", project="wuchang-book", header_comment="# " + HEADER.format(what=what),
                       charset="utf-8")
     empty = 0
@@ -152,6 +153,10 @@ def page_messages() -> dict[str, str]:
 def update(pages: bool = True) -> list[str]:
     """Bring every catalog in step with the English text; returns one line per catalog."""
     lines = []
+    # A message that moves between catalogs (from one chapter's to the shared one) keeps its translation.
+    known: dict[str, str] = {}
+    for path in language.catalog_files():
+        known.update({m: t for m, t in read_catalog(path).items() if t})
     per_chapter = {c.slug: chapter_messages(c.slug) for c in chapter_list.CHAPTERS}
     seen_in: dict[str, list[str]] = {}
     for slug, messages in per_chapter.items():
@@ -160,11 +165,12 @@ def update(pages: bool = True) -> list[str]:
     shared = {m: ", ".join(slugs) for m, slugs in seen_in.items() if len(slugs) > 1}
     for slug, messages in per_chapter.items():
         path = CHAPTER_CATALOGS / f"{slug}.po"
-        n, empty = write_catalog(path, [(m, w) for m, w in messages.items() if m not in shared], f"chapter {slug}")
+        n, empty = write_catalog(path, [(m, w) for m, w in messages.items() if m not in shared], f"chapter {slug}",
+                                 known)
         lines.append(f"{relative(path)}: {n} messages, {empty} untranslated")
-    n, empty = write_catalog(SHARED_CATALOG, shared.items(), "texts of several chapters")
+    n, empty = write_catalog(SHARED_CATALOG, shared.items(), "texts of several chapters", known)
     lines.append(f"{relative(SHARED_CATALOG)}: {n} messages, {empty} untranslated")
-    n, empty = write_catalog(CODE_CATALOG, code_messages().items(), "texts the package composes")
+    n, empty = write_catalog(CODE_CATALOG, code_messages().items(), "texts the package composes", known)
     lines.append(f"{relative(CODE_CATALOG)}: {n} messages, {empty} untranslated")
     if pages:
         n, empty = write_catalog(BOOK_CATALOG, page_messages().items(), "the hand-written pages")

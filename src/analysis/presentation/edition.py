@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from analysis.paths import CHART_PNG_ENV
-from analysis.presentation.language import glossed, is_prose, known, lookup, translate
+from analysis.presentation.language import glossed, is_prose, known, lookup, template, translate
 
 # Blocks of Markdown: paragraphs, headings, lists, separated by blank lines.
 BLOCKS = re.compile(r"\n[ \t]*\n")
@@ -112,7 +112,7 @@ def _row(row: Any, where: str) -> Any:
         return translate(row, where) if isinstance(row, str) else row
     out = {}
     for k, v in row.items():
-        if k == "geometry" or k.endswith("_en"):  # a shape; a name given in English by the data itself
+        if k in ("geometry", "id") or k.endswith("_en"):  # a shape, an identifier, a name the data give in English
             out[k] = v
         elif k == "properties" and isinstance(v, dict):
             out[k] = _row(v, where)
@@ -126,17 +126,32 @@ def _row(row: Any, where: str) -> Any:
 
 
 def translated_cell(value: object, where: str) -> object:
-    """A table cell: each of its lines translated (a term and its gloss stand on two lines)."""
-    if not isinstance(value, str):
-        return value
-    return translate(value, where) if "\n" not in value or not is_prose(value) else \
-        _lines(value, where)
+    """A table cell. A note wrapped to the column (three lines or more, long ones) is one text; other lines stand
+    apart (a value, its status, its qualifier; a kind and where it stands) and are translated one by one; a term
+    and its gloss keeps the Chinese."""
+    if not isinstance(value, str) or "\n" not in value or not is_prose(value):
+        return translate(value, where) if isinstance(value, str) else value
+    lines = value.split("\n")
+    wrapped = len(lines) >= 3 and sum(map(len, lines)) / len(lines) >= 30
+    if wrapped or known(value) or glossed(template(value)[0]):
+        return translate(value, where)
+    return "\n".join(translate(line, where) for line in lines)
 
 
-def _lines(text: str, where: str) -> str:
-    if known(text) or glossed(text):  # a message of its own, or a term and its gloss
-        return translate(text, where)
-    return "\n".join(translate(line, where) for line in text.split("\n"))
+# Columns of identifiers: their cells are names in the data, shown as they are.
+ID_COLUMN = re.compile(r"\bid\b")
+
+
+def translated_table(data: dict, where: str) -> dict:
+    from analysis.presentation.tables import Table
+
+    table = Table.from_json(data)
+    frame = table.frame.copy()
+    for column in frame.columns:
+        if not ID_COLUMN.search(str(column)):
+            frame[column] = frame[column].map(lambda v: translated_cell(v, where))
+    frame.columns = [translated_cell(str(c), where) for c in frame.columns]
+    return Table(frame, translate(table.caption, where)).to_json()
 
 
 def translated_output(output: dict, where: str) -> dict:
@@ -160,9 +175,7 @@ def translated_output(output: dict, where: str) -> dict:
         if FIGURE_META in output.get("metadata", {}):  # caption and description in this language
             out["metadata"][FIGURE_META] = figure_meta(english)
     elif TABLE_MIME in data:
-        table = Table.from_json(data[TABLE_MIME])
-        table = Table(table.frame.map(lambda v: translated_cell(v, where)).rename(
-            columns=lambda c: translated_cell(str(c), where)), translate(table.caption, where))
+        table = Table.from_json(translated_table(data[TABLE_MIME], where))
         out["data"] = {**out["data"], "text/html": table._repr_html_(), "text/markdown": table._repr_markdown_(),
                        "text/plain": repr(table), TABLE_MIME: table.to_json()}
     elif "text/markdown" in data:

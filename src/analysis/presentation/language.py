@@ -35,14 +35,14 @@ NAMES = {"en": "English", "zh": "中文"}
 
 # What a message keeps as a slot: a web address (never translated, and full of digits) or a number as a text
 # prints it: 2023, 1,625.35, 0.3 (a sign stays in the text: 下降 is words).
-NUMBER = re.compile(r"https?://[^\s<>\"）)]+|\d+(?:[.,]\d+)*")
+NUMBER = re.compile(r"https?://[^\s<>\"）)]*[^\s<>\"）).,;:，。；]|\d+(?:[.,]\d+)*")
 SLOT = re.compile(r"\{(\d+)\}")
 # Words of a language written in Latin letters: two letters or more.
 WORD = re.compile(r"[A-Za-z]{2,}")
 # Not prose: identifiers (gdp_2023, review-3, expected+over), file names, web addresses, colours; a word joined
 # by hyphens (half-width, plot-by-plot) is a word.
 CODE = re.compile(r"https?://\S+|#[0-9a-fA-F]{3,8}\b|[A-Za-z0-9]*(?:[A-Za-z][0-9]|[0-9][A-Za-z]|[A-Za-z0-9][_./:#+]"
-                  r"[A-Za-z0-9])[A-Za-z0-9_./:#+-]*|[a-z]+_[a-z_]+")
+                  r"[A-Za-z0-9]|[A-Za-z0-9]-[0-9])[A-Za-z0-9_./:#+-]*|[a-z]+_[a-z_]+")
 
 
 def current() -> str:
@@ -145,10 +145,12 @@ _ = gettext
 # A term given in both languages, one after the other ("value 数值", "Urban quality 城区品质", "社零额\nRetail
 # sales", "地区生产总值 GDP"): the Chinese edition keeps the Chinese term, the English one glosses it.
 _EN_TERM = r"[A-Za-z][A-Za-z,.'()&/-]*(?: [A-Za-z,.'()&/-]+){0,3}"  # up to four words: no number, no slot
+_EN_NAME = r"[A-Za-z][ -~]*"  # an English name after its Chinese one: any length
 _ZH_TERM = r"[^ -~][^A-Za-z0-9{}\n]*"
-# Chinese first, its English after it on the same line or the next ("社零额\nRetail sales"); English first only
-# on the same line ("value 数值"): a line of English above a line of Chinese says something else.
-GLOSSED = re.compile(rf"^(?:(?P<en1>{_EN_TERM}) (?P<zh1>{_ZH_TERM})|(?P<zh2>{_ZH_TERM}?)[ \n]+(?P<en2>{_EN_TERM}))$")
+# Chinese first, its English name after it on the same line or the next ("社零额\nRetail sales"); English first
+# only as a short term on the same line ("value 数值"): a line of English above a line of Chinese says something
+# else ("punctuation\n勇挑大梁 走在前列": a kind, then where).
+GLOSSED = re.compile(rf"^(?:(?P<en1>{_EN_TERM}) (?P<zh1>{_ZH_TERM})|(?P<zh2>{_ZH_TERM}?)[ \n]+(?P<en2>{_EN_NAME}))$")
 
 
 def glossed(text: str) -> str | None:
