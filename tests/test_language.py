@@ -94,7 +94,8 @@ def test_a_tables_cells_are_lines_or_one_wrapped_text(catalog) -> None:
     with using("zh"):
         assert edition.translated_cell("exact\n勇挑大梁 走在前列", "t") == "确数\n勇挑大梁 走在前列"
         assert edition.translated_cell("社零额\nRetail sales", "t") == "社零额"
-        note = "A note the English table wraps\nover three lines of its column, each\nabout as long as the column is wide."
+        note = ("A note the English table wraps\nover three lines of its column, each\n"
+                "about as long as the column is wide.")
         edition.translated_cell(note, "t")
     assert note in language.MISSING
 
@@ -113,7 +114,8 @@ def test_a_figures_description_is_composed_in_chinese_from_the_english_spec(cata
 
 def test_translation_problems_name_what_a_translation_breaks() -> None:
     message = "Wuhan added {glue:text}`wuhan_lifts:.0f` lifts in {1}, see `data/x.csv` and [the notes](notes.md)."
-    assert translation_problems(message, "武汉{1}年加装电梯{glue:text}`wuhan_lifts:.0f`部，见`data/x.csv`和[附注](notes.md)。") == []
+    good = "武汉{1}年加装电梯{glue:text}`wuhan_lifts:.0f`部，见`data/x.csv`和[附注](notes.md)。"
+    assert translation_problems(message, good) == []
     assert translation_problems(message, "") == ["untranslated"]
     broken = translation_problems(message, "武汉加装电梯{glue:text}`lifts`部，见附注。")
     assert any("slots" in p for p in broken) and any("roles" in p for p in broken)
@@ -152,3 +154,15 @@ def test_the_chinese_editions_configuration_is_the_english_one_in_chinese() -> N
     assert not english_runs(config["title"]) and "第\\thechapter 章" in sphinx["latex_elements"]["preamble"]
     english = yaml.safe_load(Path(language.CATALOGS).parents[2].joinpath("_config.yml").read_text(encoding="utf-8"))
     assert config["execute"] == english["execute"] and config["parse"] == english["parse"]
+
+
+def test_no_message_is_hidden_inside_an_f_string() -> None:
+    """Babel's extractor does not read inside f-strings: a message there would never reach the catalog."""
+    import re
+
+    from analysis.paths import BOOK_EXTENSIONS, CODE
+
+    found = [f"{p.name}:{i}" for folder in (CODE, BOOK_EXTENSIONS) for p in sorted(folder.rglob("*.py"))
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+             if re.search(r"\{(?:_|gettext)\(", line)]
+    assert found == []

@@ -52,6 +52,7 @@ def _latex_escape(text: str) -> str:
 def title_page(subtitle: str, version: str, fingerprint: str) -> str:
     """The PDF's title page: title, the report it reads, authors, version, data fingerprint."""
     sub = "".join(f"{{\\Large {_latex_escape(line)}\\par}}\\smallskip\n" for line in subtitle.splitlines() if line)
+    words = {"version": _("Version"), "fingerprint": _("Data fingerprint")}
     return (
         "\\makeatletter\n"
         "\\begingroup\\hypersetup{pageanchor=false}\n"
@@ -65,8 +66,8 @@ def title_page(subtitle: str, version: str, fingerprint: str) -> str:
         "\\vfill\n"
         "{\\LARGE \\@author \\par}\n"
         "\\vfill\n"
-        f"{{\\Large {_('Version')} {_latex_escape(version)}\\par}}\\medskip\n"
-        f"{{\\large {_('Data fingerprint')} \\texttt{{{_latex_escape(fingerprint)}}}\\par}}\n"
+        f"{{\\Large {words['version']} {_latex_escape(version)}\\par}}\\medskip\n"
+        f"{{\\large {words['fingerprint']} \\texttt{{{_latex_escape(fingerprint)}}}\\par}}\n"
         "\\end{flushright}\n"
         "\\end{titlepage}\n"
         "\\endgroup\n"
@@ -84,8 +85,9 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     config.release = version
     pdf = _pdf_target(app)
     href = pdf if not pdf or "://" in pdf or pdf.startswith("/") else f"../{pdf}"  # from a page of book/
-    download = (f'<p class="wc-pdf-download">{_("The whole book is also one PDF:")} <a class="wc-pdf-link" '
-                f'href="{href}">{Path(pdf).name}</a>.</p>') if pdf else ""
+    lead = _("The whole book is also one PDF:")
+    download = (f'<p class="wc-pdf-download">{lead} <a class="wc-pdf-link" href="{href}">{Path(pdf).name}</a>.</p>'
+                if pdf else "")
     config.myst_substitutions = {**(config.myst_substitutions or {}), "book_version": version,
                                  "data_fingerprint": fingerprint, "pdf_download": download,
                                  "book_contents": contents_sentence(),
@@ -150,6 +152,10 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     changelog = (context["pathto"](CHANGELOG_DOC) if "pathto" in context and CHANGELOG_DOC in app.env.found_docs
                  else None)
     context["theme_extra_footer"] = footer_html(version, fingerprint, href, changelog)
+    if os.environ.get(EDITIONS_ENV):
+        # Every page, the generated ones (search, index) included, names the same page in the other edition.
+        switch = switch_link(os.environ[LANGUAGE_ENV], pagename, os.environ[EDITIONS_ENV].split(","))
+        context["theme_extra_footer"] += switch.replace('class="wc-language"', 'class="wc-language wc-language-foot"')
     context["book_version"] = version
     context["data_fingerprint"] = fingerprint
     if "body" in context and os.environ.get(EDITIONS_ENV):

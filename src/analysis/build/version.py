@@ -66,10 +66,11 @@ def footer_html(version: str, fingerprint: str, pdf: str | None = None, changelo
 
     from analysis.presentation.language import _
 
-    line = (f'<span class="wc-version">{_("Version")} <strong>{html.escape(version)}</strong></span> · '
-            f'<span class="wc-fingerprint">{_("data fingerprint")} <code>{html.escape(fingerprint)}</code></span>')
+    words = {"version": _("Version"), "fingerprint": _("data fingerprint"), "changes": _("what changed")}
+    line = (f'<span class="wc-version">{words["version"]} <strong>{html.escape(version)}</strong></span> · '
+            f'<span class="wc-fingerprint">{words["fingerprint"]} <code>{html.escape(fingerprint)}</code></span>')
     if changelog:
-        line += f' · <a class="wc-changelog-link" href="{html.escape(changelog)}">{_("what changed")}</a>'
+        line += f' · <a class="wc-changelog-link" href="{html.escape(changelog)}">{words["changes"]}</a>'
     if pdf:
         line += f' · <a class="wc-pdf-link" href="{html.escape(pdf)}">PDF</a>'
     return f'<p class="wc-build-stamp">{line}</p>'

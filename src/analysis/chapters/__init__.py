@@ -230,7 +230,8 @@ def toc_yaml() -> str:
         pages = list(PAGES) if part == TOC_PARTS[-1] else []
         if not members and not pages:
             continue
-        lines += [f"  - caption: {gettext(part)}"]
+        caption = gettext(part)  # a name of TOC_PARTS (editions.config_messages lists them for the catalog)
+        lines += [f"  - caption: {caption}"]
         # Chapters are numbered, so their figures are too (Fig. 3.2), alike in the HTML and the PDF (where LaTeX
         # numbers chapters); the hand-written pages of the appendix hold no figures and stay unnumbered.
         lines += ["    numbered: true"] if part == TOC_PARTS[0] else []
