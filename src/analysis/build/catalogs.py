@@ -196,9 +196,14 @@ def english_runs(text: str) -> list[str]:
     return ENGLISH_RUN.findall(bare)
 
 
+def _numbers(text: str) -> set[str]:
+    """The numbers a text prints (outside roles, code and link targets): both editions print the same."""
+    return set(re.findall(r"\d+", LINK_TARGET.sub("]", CODE_SPAN.sub(" ", ROLE.sub(" ", text)))))
+
+
 def translation_problems(message: str, translation: str) -> list[str]:
-    """What a translation breaks of its message: its slots and fields, roles, code, links and heading level,
-    and whether English sentences were left in it."""
+    """What a translation breaks of its message: its slots and fields, roles, code, links, numbers and heading
+    level, and whether English sentences were left in it."""
     if not translation:
         return ["untranslated"]
     found = []
@@ -214,6 +219,11 @@ def translation_problems(message: str, translation: str) -> list[str]:
     head_m, head_t = HEADING.match(message), HEADING.match(translation)
     if (head_m and head_m.group(1)) != (head_t and head_t.group(1)):
         found.append("heading level differs")
+    lost = _numbers(message) - _numbers(translation)
+    # a month or a day may be written in digits where the English names it (December → 12月); nothing else
+    added = {n for n in _numbers(translation) - _numbers(message) if not 1 <= int(n) <= 31}
+    if lost or added:
+        found.append(f"numbers differ: {sorted(lost)} lost, {sorted(added)} added")
     runs = english_runs(translation)
     if runs:
         found.append(f"English left in it: {runs[0]!r}")
