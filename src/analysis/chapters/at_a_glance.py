@@ -272,7 +272,7 @@ def density_chart(structure: pd.DataFrame, density_unit: int, count_excluded: bo
 # Headline figures for the dashboard: (panel title, axis title, indicator ids). The ids are the report's
 # first-named figures of each review section, grouped by unit so that each panel has one honest axis.
 HEADLINE_PANELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Money, 亿元 (100 million yuan)", "亿元", (
+    ("Money, 亿元 (hundred million yuan)", "亿元", (
         "gdp_2023", "services_va_2023", "retail_sales_2023", "tourism_revenue_2023", "design_revenue_2023",
         "fixed_asset_investment_2023", "tech_contract_value_2023", "fiscal_revenue_2023",
         "livelihood_spending_2023")),

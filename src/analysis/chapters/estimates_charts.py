@@ -196,7 +196,7 @@ def series_chart(figures: pd.DataFrame, source: Sequence[str], series: Sequence[
     for i, key in enumerate(shown):
         sub = data[data["indicator"] == key]
         bottom = i >= len(shown) - columns  # no panel below it: its x axis carries the title
-        layers = _layers("亿元 (100 million yuan)", data["origin"], data["status"], data["year"],
+        layers = _layers("亿元 (hundred million yuan)", data["origin"], data["status"], data["year"],
                          domain=level_domain(sub), year_title=bottom)
         panels.append(alt.layer(*layers).transform_filter(alt.datum.indicator == key).properties(
             width=width, height=height, title=alt.TitleParams(f"{SERIES[key].name_zh} {SERIES[key].name_en}",
@@ -287,7 +287,7 @@ def report_vs_outside_bars(figures: pd.DataFrame, source: Sequence[str], year: i
         "name_en": sub["name_en"], "origin_label": sub["origin"].map(ORIGIN_LABEL),
     })
     chart = qualified_bars(frame, f"{year} in the report and on the district's other pages, 亿元", ["review-1"],
-                           "亿元 (100 million yuan)")
+                           "亿元 (hundred million yuan)")
     origins = sub["origin"]
     chart.layer[0] = chart.layer[0].encode(color=alt.Color(
         "origin_label:N", title="source", scale=_origin_scale(origins),

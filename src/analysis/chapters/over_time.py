@@ -246,7 +246,7 @@ def zones_chart(check: ZonesCheck, source: Sequence[str], width: int = 480) -> a
     base = alt.Chart(data).encode(y=y, tooltip=[alt.Tooltip("part:N", title="figure"), alt.Tooltip("status:N"),
                                                 alt.Tooltip("origin:N")])
     bars = base.mark_bar(stroke="white", strokeWidth=1).encode(
-        x=alt.X("start:Q", title="亿元 (100 million yuan), 2019–2023"), x2="end:Q",
+        x=alt.X("start:Q", title="亿元 (hundred million yuan), 2019–2023"), x2="end:Q",
         color=alt.Color("year:O", scale=alt.Scale(domain=[*check.years["year"], span],
                                                   range=[*PALETTE[:len(check.years)], PALETTE[-1]]), legend=None))
     labels = base.mark_text(fontSize=10, color="white").encode(x="mid:Q", text="label:N")

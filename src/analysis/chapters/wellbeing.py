@@ -132,7 +132,7 @@ def accounts_chart(accounts: dict[str, float], implied_lo: float, spending_phras
     rows = pd.DataFrame([{"side": side, "item": label, "value": round(accounts[key], 2)}
                          for key, side, label in ACCOUNT_ITEMS])
     bars = alt.Chart(rows).mark_bar().encode(
-        x=alt.X("value:Q", title="亿元 (100 million yuan), final accounts 决算 2023"),
+        x=alt.X("value:Q", title="亿元 (hundred million yuan), final accounts 决算 2023"),
         y=alt.Y("item:N", sort=None, title=None),
         color=alt.Color("side:N", title="side of the account", scale=alt.Scale(range=PALETTE[:2])),
         tooltip=["side:N", "item:N", alt.Tooltip("value:Q", format=",.2f")],

@@ -167,7 +167,7 @@ def central_gdp_chart(result: CentralGdp, source: Sequence[str]) -> alt.LayerCha
         + d["grade"],
         marker=lambda d: d["qualifier"].map(lambda q: QUALIFIER_STYLE[base_qualifier(q)][2]))
     bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("value:Q", title="GDP 2023, 亿元 (100 million yuan)",
+        x=alt.X("value:Q", title="GDP 2023, 亿元 (hundred million yuan)",
                 scale=alt.Scale(domain=[0, 1.2 * float(data["value"].max())])),
         y=alt.Y("district:N", sort="-x", title=None),
         color=alt.Color("how:N", title="status · grade of the page"),

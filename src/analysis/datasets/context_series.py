@@ -93,7 +93,7 @@ CONTEXT_COLUMNS: tuple[Column, ...] = (
     Column("year", "the year the figure refers to (four digits)"),
     Column("indicator", "the series key", tuple(SERIES)),
     Column("value", "the number in the unit column's unit"),
-    Column("unit", "亿元 (100 million yuan), persons, or % (a growth target)", ("亿元", "persons", "%")),
+    Column("unit", "亿元 (hundred million yuan), persons, or % (a growth target)", ("亿元", "persons", "%")),
     Column("status", "what kind of statement it is, by the status rule (analysis.report.reading.status_for)",
            STATUSES),
     *PROVENANCE_COLUMNS,

@@ -147,10 +147,11 @@ _ = gettext
 _EN_TERM = r"[A-Za-z][A-Za-z,.'()&/-]*(?: [A-Za-z,.'()&/-]+){0,3}"  # up to four words: no number, no slot
 _EN_NAME = r"[A-Za-z][ -~]*"  # an English name after its Chinese one: any length
 _ZH_TERM = r"[^ -~][^A-Za-z0-9{}\n]*"
+_ZH_NAME = r"[^ -~][^{}\n]*?"  # a Chinese name before its English one: it may hold a Latin term (与GDP之比)
 # Chinese first, its English name after it on the same line or the next ("社零额\nRetail sales"); English first
 # only as a short term on the same line ("value 数值"): a line of English above a line of Chinese says something
 # else ("punctuation\n勇挑大梁 走在前列": a kind, then where).
-GLOSSED = re.compile(rf"^(?:(?P<en1>{_EN_TERM}) (?P<zh1>{_ZH_TERM})|(?P<zh2>{_ZH_TERM}?)[ \n]+(?P<en2>{_EN_NAME}))$")
+GLOSSED = re.compile(rf"^(?:(?P<en1>{_EN_TERM}) (?P<zh1>{_ZH_TERM})|(?P<zh2>{_ZH_NAME})[ \n]+(?P<en2>{_EN_NAME}))$")
 
 
 def glossed(text: str) -> str | None:
