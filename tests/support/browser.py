@@ -81,7 +81,8 @@ def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> 
 # data link (its byte count is the file's, which differs between editions) and not citations of English sources.
 VISIBLE_TEXT = """() => {
   const root = document.querySelector('main') || document.body;
-  const skip = 'pre, code, script, style, [lang="en"]:not(html), .wc-data, .wc-language, .headerlink, .citation, .bibtex';
+  const skip = 'pre, code, script, style, [lang="en"]:not(html), .wc-data, .wc-language, .headerlink, '
+    + '.citation, .bibtex';
   const out = [];
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {

@@ -308,6 +308,10 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int, untr
             publish(assemble_site(staged, editions))
             say(quiet, f"published {relative(HTML)} ({', '.join(e.lang for e in editions)})")
     for edition in pdf_todo:
+        # a site not rendered again still carries this build's PDF
+        site_pdf = HTML / edition.lang / "_static" / edition.pdf_name
+        if edition not in html_todo and site_pdf.parent.exists():
+            shutil.copyfile(published_pdf(edition), site_pdf)
         done[f"pdf-{edition.lang}"] = keys[edition.lang]
         say(quiet, f"published {relative(published_pdf(edition))}")
     for edition in html_todo:

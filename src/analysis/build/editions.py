@@ -122,6 +122,7 @@ def config_yaml(edition: Edition) -> str:
     latex["tableofcontents"] = (latex["tableofcontents"].replace("{Contents}", "{" + _("Contents") + "}")
                                 .replace("{Introduction}", "{" + _("Introduction") + "}"))
     latex["preamble"] += CHINESE_PREAMBLE
+    latex["fncychap"] = ""  # the class's own chapter head, which CHINESE_PREAMBLE sets as 第2章
     latex["releasename"] = _("Version")
     return ("# Written by the build (analysis.build.editions) from the top folder's _config.yml: change that one.\n"
             + yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=100))
@@ -135,14 +136,17 @@ def config_messages() -> list[str]:
             "Contents", "Introduction", "Version", *chapter_list.TOC_PARTS]
 
 
-# Chinese typesetting: chapters open with 第2章, figures are numbered 图2-1, and xeCJK keeps closing punctuation
-# off the start of a line (its default line-breaking rules).
+# Chinese typesetting: chapters open with 第2章, figures and tables are numbered 图2-1 and 表2-1 (after Sphinx's
+# own numbering, which it sets at the start of the document), and xeCJK keeps closing punctuation off the start
+# of a line (its default line-breaking rules).
 CHINESE_PREAMBLE = r"""
 \makeatletter
-\patchcmd{\@makechapterhead}{\@chapapp\space \thechapter}{第\thechapter 章}{}{}
-\patchcmd{\@makechapterhead}{\@chapapp\space\thechapter}{第\thechapter 章}{}{}
-\renewcommand{\thefigure}{\ifnum\value{chapter}>0 \thechapter-\fi\arabic{figure}}
-\renewcommand{\thetable}{\ifnum\value{chapter}>0 \thechapter-\fi\arabic{table}}
+\AtBeginDocument{%
+  \def\@makechapterhead#1{\vspace*{40\p@}{\parindent\z@\raggedright\normalfont
+    \ifnum\c@secnumdepth>\m@ne\huge\bfseries 第\thechapter 章\par\nobreak\vskip 16\p@\fi
+    \interlinepenalty\@M\Huge\bfseries #1\par\nobreak\vskip 36\p@}}%
+  \renewcommand{\thefigure}{\ifnum\c@chapter>\z@\arabic{chapter}-\fi\arabic{figure}}%
+  \renewcommand{\thetable}{\ifnum\c@chapter>\z@\arabic{chapter}-\fi\arabic{table}}}
 \makeatother
 """
 
