@@ -187,7 +187,9 @@ def test_site_loads_nothing_from_other_hosts_every_chart_draws_and_axe_passes(pr
         if not page.startswith("zh/") or page.endswith(("genindex.html", "search.html")):
             continue
         en = seen["en/" + page.removeprefix("zh/")]
-        assert (v.charts, v.tables) == (en.charts, en.tables), f"{page}: charts and tables differ from English"
+        assert (v.charts, v.tables, v.marks) == (en.charts, en.tables, en.marks), (
+            f"{page}: charts, tables or drawn shapes differ from English: {(v.charts, v.tables, v.marks)} against "
+            f"{(en.charts, en.tables, en.marks)}")
         assert numbers(v.text) == numbers(en.text), (
             f"{page}: numbers only in Chinese {sorted(numbers(v.text) - numbers(en.text))[:10]}, only in English "
             f"{sorted(numbers(en.text) - numbers(v.text))[:10]}")

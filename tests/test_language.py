@@ -77,6 +77,8 @@ def test_a_chart_is_translated_where_a_reader_sees_text_and_nowhere_else(catalog
                      "color": {"field": "label", "type": "nominal",
                                "scale": {"domain": ["reported done"], "range": ["#aabbcc"]}}},
         "transform": [{"filter": "datum.qualifier == 'over'"}],
+        "layer": [{"data": {"values": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 2]},
+                                        "properties": {"label": "reported done"}}]}, "mark": "geoshape"}],
         "usermeta": {"figure": "x-works"},
     }
     with using("zh"):
@@ -87,6 +89,8 @@ def test_a_chart_is_translated_where_a_reader_sees_text_and_nowhere_else(catalog
     assert out["encoding"]["color"]["scale"] == {"domain": ["已报告完成"], "range": ["#aabbcc"]}  # as the data
     assert out["encoding"]["y"]["title"] == "数量" and out["encoding"]["y"]["field"] == "count"
     assert out["transform"] == [{"filter": "datum.qualifier == '超过'"}]  # as the data
+    shape, english = out["layer"][0]["data"]["values"][0], spec["layer"][0]["data"]["values"][0]
+    assert shape == {**english, "properties": {"label": "已报告完成"}}  # a layer's own rows are data too
     assert out["usermeta"] == spec["usermeta"]
 
 

@@ -31,6 +31,7 @@ class PageVisit:
     text: str = ""  # the visible text of the page's main part, charts included, without code (VISIBLE_TEXT)
     switch: str = ""  # where the link to the other edition leads (an absolute address), if the page has one
     tables: int = 0  # tables of the book (wc-table) on the page
+    marks: int = 0  # the shapes the charts drew (SVG paths): one edition draws what the other does
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -129,6 +130,7 @@ def visit(b, base: str, page_path: str, screenshot: Path | None = None, timeout_
     switch = page.locator("a.wc-language-switch")
     result.switch = switch.first.evaluate("a => a.href") if switch.count() else ""
     result.tables = page.locator("table.wc-table").count()
+    result.marks = page.locator(".wc-chart svg path").count()
     if accessibility:
         result.accessibility = axe_violations(page)
     if screenshot:

@@ -68,6 +68,8 @@ def translated_spec(spec: Any, where: str, key: str = "") -> Any:
     for k, v in spec.items():
         if k == "datasets":
             out[k] = {name: [_row(r, where) for r in rows] for name, rows in v.items()}
+        elif k == "values" and isinstance(v, list) and any(isinstance(r, dict) for r in v):
+            out[k] = [_row(r, where) for r in v]  # a layer's own rows (a map's shapes), read like a dataset's
         elif k in ("usermeta", "$schema", "field", "type", "name", "format", "font", "description"):
             out[k] = v
         elif k == "encoding" and isinstance(v, dict):
@@ -112,7 +114,7 @@ def _row(row: Any, where: str) -> Any:
         return translate(row, where) if isinstance(row, str) else row
     out = {}
     for k, v in row.items():
-        if k in ("geometry", "id") or k.endswith("_en"):  # a shape, an identifier, a name the data give in English
+        if k in ("geometry", "id", "type") or k.endswith("_en"):  # a shape and its kind, an id, an English name
             out[k] = v
         elif k == "properties" and isinstance(v, dict):
             out[k] = _row(v, where)
