@@ -61,6 +61,7 @@ def test_translate_keeps_the_numbers_and_records_what_it_lacks(catalog) -> None:
     with using("zh"):
         assert translate("Lifts added in 2023") == "2023年加装电梯"
         assert translate("  over ") == "  超过 "
+        assert translate("1,625.35亿元, 2,024") == "1625.35亿元, 2024"  # Chinese prints no thousands separator
         assert translate("社零额\nRetail sales") == "社零额"
         assert translate("Something new in 2024", "03_x") == "Something new in 2024"
     assert language.MISSING == {"Something new in {1}": "03_x"}

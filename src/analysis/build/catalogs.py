@@ -198,7 +198,8 @@ def english_runs(text: str) -> list[str]:
 
 def _numbers(text: str) -> set[str]:
     """The numbers a text prints (outside roles, code and link targets): both editions print the same."""
-    return set(re.findall(r"\d+", LINK_TARGET.sub("]", CODE_SPAN.sub(" ", ROLE.sub(" ", text)))))
+    bare = LINK_TARGET.sub("]", CODE_SPAN.sub(" ", ROLE.sub(" ", text)))
+    return set(re.findall(r"\d+", re.sub(r"(?<=\d),(?=\d{3})", "", bare)))  # 1,625 and 1625 are one number
 
 
 def translation_problems(message: str, translation: str) -> list[str]:

@@ -22,7 +22,7 @@ import vl_convert as vlc
 
 from analysis.paths import CHART_PNG_ENV
 from analysis.presentation.charts import REPORT_TITLE
-from analysis.presentation.language import _, translate
+from analysis.presentation.language import _, localized_numbers, translate
 
 # The mime type of the chart output: JupyterLab 4's built-in renderer and VS Code draw Vega-Lite 5 specs; the
 # book's specs compile under Vega-Lite 5 too (a test compiles every chart of the book with it).
@@ -217,7 +217,7 @@ def describe(spec: dict) -> str:
     label = " · ".join(dict.fromkeys(translate(_label(top.get(f))) for f in labels if _label(top.get(f))))
     # The row's phrase only where it prints the value drawn (a derived row may carry its source's phrase).
     phrase = str(top.get("phrase") or "")
-    shown = translate(phrase) if _prints(phrase, float(top[value])) else f"{top[value]:,.4g}"
+    shown = translate(phrase) if _prints(phrase, float(top[value])) else localized_numbers(f"{top[value]:,.4g}")
     axis = translate(_axis_title(view.get("encoding", {}), axis_field))
     text = (_("{n} value of {axis}; the largest is {label} ({shown}).") if n == 1 else
             _("{n} values of {axis}; the largest is {label} ({shown}).")).format(n=n, axis=axis, label=label,
@@ -369,7 +369,8 @@ def data_link(spec: dict) -> str:
     payload = base64.b64encode(csv_bytes).decode("ascii")
     name = f"{figure_name(spec) or chart_id(spec)}.csv"
     return (f'<p class="wc-data"><a download="{name}" href="data:text/csv;charset=utf-8;base64,{payload}">'
-            + _("Download the data of this chart (CSV, {size} bytes)").format(size=f"{len(csv_bytes):,}") + "</a></p>")
+            + _("Download the data of this chart (CSV, {size} bytes)").format(
+                size=localized_numbers(f"{len(csv_bytes):,}")) + "</a></p>")
 
 
 def chart_png(spec: dict) -> bytes:

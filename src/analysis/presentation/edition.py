@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from analysis.paths import CHART_PNG_ENV
-from analysis.presentation.language import glossed, is_prose, known, lookup, template, translate
+from analysis.presentation.language import chart_locale, glossed, is_prose, known, lookup, template, translate
 
 # Blocks of Markdown: paragraphs, headings, lists, separated by blank lines.
 BLOCKS = re.compile(r"\n[ \t]*\n")
@@ -50,6 +50,13 @@ EXPRESSIONS = {"test", "filter", "calculate", "expr", "labelExpr"}
 QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
 ENCODING_CHANNELS = {"x", "y", "x2", "y2", "color", "fill", "stroke", "shape", "size", "opacity", "theta",
                      "radius", "row", "column", "facet", "detail", "text", "tooltip", "strokeDash", "order"}
+
+
+def translated_chart(spec: dict, where: str) -> dict:
+    """A chart in the current edition: its texts translated, its numbers printed by the edition's locale."""
+    out = translated_spec(spec, where)
+    out["config"] = {**out.get("config", {}), "locale": chart_locale()}
+    return out
 
 
 def translated_spec(spec: Any, where: str, key: str = "") -> Any:
@@ -167,7 +174,7 @@ def translated_output(output: dict, where: str) -> dict:
     out = copy.deepcopy(output)
     if VEGALITE_MIME in data:
         english = data[VEGALITE_MIME]
-        spec = translated_spec(english, where)
+        spec = translated_chart(english, where)
         out["data"][VEGALITE_MIME] = spec
         if "description" in english:  # the drawing's accessible name, composed again in this language
             meta = figure_meta(english)

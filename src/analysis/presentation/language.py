@@ -45,6 +45,26 @@ CODE = re.compile(r"https?://\S+|#[0-9a-fA-F]{3,8}\b|[A-Za-z0-9]*(?:[A-Za-z][0-9
                   r"[A-Za-z0-9]|[A-Za-z0-9]-[0-9])[A-Za-z0-9_./:#+-]*|[a-z]+_[a-z_]+")
 
 
+# How each edition prints a number, in one place: English groups thousands with commas (1,625.35); Chinese official
+# text does not (1625.35). Charts take the same rule as Vega's number locale (``chart_locale``).
+NUMBER_LOCALE = {
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]},
+    "zh": {"decimal": ".", "thousands": "", "grouping": [3], "currency": ["", ""]},
+}
+GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])")
+
+
+def localized_numbers(text: str) -> str:
+    """A text's numbers as the current edition prints them (its thousands separator)."""
+    sep = NUMBER_LOCALE[current()]["thousands"]
+    return text if sep == "," else GROUPED.sub(lambda m: m.group(0).replace(",", sep), text)
+
+
+def chart_locale() -> dict[str, object]:
+    """The number locale of the current edition, for a chart's ``config.locale``."""
+    return {"number": NUMBER_LOCALE[current()]}
+
+
 def current() -> str:
     """The edition being written: the environment's ``BOOK_LANGUAGE`` (set by the build), else English."""
     lang = os.environ.get(LANGUAGE_ENV, SOURCE_LANGUAGE)
@@ -165,8 +185,10 @@ def glossed(text: str) -> str | None:
 def translate(text: str, where: str = "") -> str:
     """A visible text in the current edition's language, its numbers kept: looked up as its template; a term
     glossed in both languages without a message of its own keeps its Chinese."""
-    if current() == SOURCE_LANGUAGE or not is_prose(text):
+    if current() == SOURCE_LANGUAGE:
         return text
+    if not is_prose(text):
+        return localized_numbers(text)
     message, numbers = template(text.strip())
     found = glossed(message) if message not in catalog() else None  # a rule, not a message of the catalog
     if found is None:
@@ -174,4 +196,4 @@ def translate(text: str, where: str = "") -> str:
     if found is None:
         return text
     lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-    return lead + fill(found, numbers) + trail
+    return lead + localized_numbers(fill(found, numbers)) + trail

@@ -7,6 +7,7 @@ import ast
 import re
 from collections.abc import Iterable, Mapping
 
+from analysis.presentation.language import localized_numbers
 from analysis.presentation.markdown import escape
 from analysis.report.text import SECTION_BY_KEY
 
@@ -68,6 +69,7 @@ def fill_glue(markdown: str, values: Mapping[str, object]) -> str:
     def sub(m: re.Match) -> str:
         if m.group(1) not in values:
             raise KeyError(f"the prose pastes {m.group(1)!r}, which the notebook never glued")
-        return escape(pasted_text(values[m.group(1)], m.group(2)))  # myst-nb pastes literal text
+        # literal text, as myst-nb pastes it, in the edition's way of printing numbers
+        return escape(localized_numbers(pasted_text(values[m.group(1)], m.group(2))))
 
     return GLUE_ROLE.sub(sub, markdown)
