@@ -188,13 +188,12 @@ def test_a_killed_build_leaves_no_lock_behind(tmp_path: Path, workers: bool) -> 
     import time
 
     lock = tmp_path / "build.lock"
-    # A build forks workers that outlive it for a while when it is killed; they must not keep the lock.
-    pool = ("from concurrent.futures import ProcessPoolExecutor\n"
-            "    pool = ProcessPoolExecutor(1, initializer=release_in_worker, initargs=(fd,))\n"
+    # A build's workers outlive it for a while when it is killed; they must not keep the lock.
+    pool = ("pool = worker_pool(1)\n"
             "    pool.submit(time.sleep, 60); time.sleep(1)\n") if workers else ""
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time; from pathlib import Path\n"
-        "from analysis.build.book import one_build_at_a_time, release_in_worker\n"
+        "from analysis.build.book import one_build_at_a_time, worker_pool\n"
         f"with one_build_at_a_time(Path({str(lock)!r})) as fd:\n    {pool}    print('held', flush=True); "
         "time.sleep(60)")], stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:

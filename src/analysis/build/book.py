@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -151,8 +152,8 @@ def one_build_at_a_time(lock_path: Path = BUILD_LOCK) -> Iterator[int]:
     """Hold the folder's build lock, or stop at once if another build holds it; yields the lock's descriptor.
 
     An advisory lock of the operating system (flock): a build that is killed releases it with its process, so no
-    stale lock file can block the next build. Worker processes forked by the build must close the descriptor
-    (``release_in_worker``), or a killed build's workers would hold the lock until they end. A one-chapter
+    stale lock file can block the next build. The build's workers are spawned, not forked (``worker_pool``): they
+    do not inherit the descriptor, so a killed build's workers cannot hold the lock until they end. A one-chapter
     ``run`` writes elsewhere and takes no lock.
     """
     lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -185,23 +186,25 @@ def build(html: bool = True, pdf: bool = True, quiet: bool = False, jobs: int | 
         raise BookError(f"languages {', '.join(languages)}: the book has the editions {', '.join(LANGUAGES)}, and "
                         f"every build makes the English one ({SOURCE_LANGUAGE}), which the others are translated from")
     editions = tuple(e for e in EDITIONS if e.lang in languages)
-    with one_build_at_a_time() as lock:
-        return _build(html, pdf, quiet, jobs, lock, untranslated_ok, editions)
+    with one_build_at_a_time():
+        return _build(html, pdf, quiet, jobs, untranslated_ok, editions)
 
 
-def release_in_worker(lock: int) -> None:
-    """In a forked worker: close the inherited copy of the build lock (closing it does not unlock the build)."""
-    os.close(lock)
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """Workers started afresh (spawned), not forked from the build: a fork would inherit the build lock's
+    descriptor, and the chart renderer (vl-convert) the build may have started already, whose threads a fork
+    does not copy: a forked worker drawing a chart would wait for them for ever."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
-def _execute_chapters(jobs: int, lock: int, quiet: bool, t0: float, translated: Path | None) -> list[ChapterResult]:
+def _execute_chapters(jobs: int, quiet: bool, t0: float, translated: Path | None) -> list[ChapterResult]:
     """Every chapter at once (``jobs`` workers), each reported the moment it finishes — cached, executed or
     failed, with its seconds and why it ran — under a progress bar (rich); ``quiet`` shows only failures.
     Each chapter is executed once and written in both editions. The results come back in the book's order."""
     order = [c.slug for c in chapter_list.CHAPTERS]
     results: list[ChapterResult] = []
     console = Console(highlight=False)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=release_in_worker, initargs=(lock,)) as pool, \
+    with worker_pool(jobs) as pool, \
             Progress(TextColumn("chapters"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                      console=console, transient=True, disable=quiet) as progress:
         bar = progress.add_task("chapters", total=len(order))
@@ -233,7 +236,7 @@ def untranslated(results: list[ChapterResult], limit: int = 12) -> Untranslated 
         "each new msgstr there (numbers stay as their slots {1}, {2} …)")
 
 
-def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int, untranslated_ok: bool,
+def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, untranslated_ok: bool,
            editions: tuple[Edition, ...]) -> dict[str, Any]:
     t0 = time.perf_counter()
     say(quiet, "checking data …")
@@ -244,7 +247,7 @@ def _build(html: bool, pdf: bool, quiet: bool, jobs: int | None, lock: int, untr
             shutil.rmtree(edition.chapters)
     jobs = jobs or min(os.cpu_count() or 1, len(chapter_list.CHAPTERS))
     translated = next((e.chapters for e in editions if e.lang != SOURCE_LANGUAGE), None)
-    results = _execute_chapters(jobs, lock, quiet, t0, translated)
+    results = _execute_chapters(jobs, quiet, t0, translated)
     report: dict[str, Any] = {"chapters": [{k: v for k, v in asdict(r).items() if k != "missing"} for r in results]}
     BUILD.mkdir(exist_ok=True)
 
