@@ -55,8 +55,22 @@ ENCODING_CHANNELS = {"x", "y", "x2", "y2", "color", "fill", "stroke", "shape", "
 def translated_chart(spec: dict, where: str) -> dict:
     """A chart in the current edition: its texts translated, its numbers printed by the edition's locale."""
     out = translated_spec(spec, where)
+    _shared_legend_titles(spec, out)
     out["config"] = {**out.get("config", {}), "locale": chart_locale()}
     return out
+
+
+def _shared_legend_titles(english: dict, out: dict) -> None:
+    """Layers share their legends: where one layer titles a channel, a title given to another layer's untitled
+    field would be joined to it ("区, 颜色"), so that layer keeps none, as in the English chart."""
+    layers = english.get("layer") if isinstance(english.get("layer"), list) else []
+    for channel in TITLED - {"x", "y"}:
+        encodings = [layer.get("encoding", {}).get(channel) for layer in layers]
+        if not any(isinstance(e, dict) and "title" in e for e in encodings):
+            continue
+        for i, e in enumerate(encodings):
+            if isinstance(e, dict) and "title" not in e:
+                out["layer"][i]["encoding"][channel].pop("title", None)
 
 
 def translated_spec(spec: Any, where: str, key: str = "") -> Any:
