@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -37,7 +38,7 @@ from analysis.build.editions import (
     prepare_source,
     site_index,
 )
-from analysis.build.execute import ChapterFailed, ChapterResult, run_chapter, say
+from analysis.build.execute import ChapterFailed, ChapterResult, all_cached, run_chapter, say
 from analysis.build.pdf import ANSI, PdfFailed, check_book_pdf, render_pdf
 from analysis.build.version import build_env, source_date_epoch
 from analysis.errors import BookError
@@ -62,7 +63,7 @@ from analysis.paths import (
     VEGA_BUNDLE,
     relative,
 )
-from analysis.presentation.display import write_bundle
+from analysis.presentation.bundle import write_bundle
 from analysis.presentation.language import LANGUAGES, SOURCE_LANGUAGE
 
 
@@ -208,9 +209,13 @@ def _execute_chapters(jobs: int, quiet: bool, t0: float, translated: Path | None
             Progress(TextColumn("chapters"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                      console=console, transient=True, disable=quiet) as progress:
         bar = progress.add_task("chapters", total=len(order))
-        futures = [pool.submit(run_chapter, slug, {}, BOOK_CHAPTERS, CACHE, translated) for slug in order]
-        for fut in as_completed(futures):
-            res = fut.result()
+        langs = ["en", "zh"] if translated is not None else ["en"]
+        # Chapters whose execution and editions are all still good are copied here; the others go to workers.
+        done = [slug for slug in order if all_cached(slug, langs)]
+        futures = [pool.submit(run_chapter, slug, {}, BOOK_CHAPTERS, CACHE, translated)
+                   for slug in order if slug not in done]
+        ready = [run_chapter(slug, {}, BOOK_CHAPTERS, CACHE, translated) for slug in done]
+        for res in itertools.chain(ready, (fut.result() for fut in as_completed(futures))):
             results.append(res)
             if not quiet or res.status == "failed":
                 progress.console.print(f"  {res.name}: {res.status} in {res.seconds:.1f}s, {res.reason} "

@@ -225,27 +225,52 @@ def run_chapter(slug: str, given: dict[str, Any], out_dir: Path, cache: Path | N
 
 def _editions(chapter: chapter_list.Chapter, raw: Path, output: Path, translated_dir: Path | None,
               cache: Path | None) -> dict[str, str]:
-    """The English edition at ``output``; the Chinese one in ``translated_dir``, reused from the cache while the
-    execution, the catalogs and the code are those it was made from."""
-    write_edition(raw, output, "en", chapter.slug, chapter.notebook)
-    if translated_dir is None:
-        return {}
-    target = translated_dir / output.name
-    key = hashlib.sha256((sha256_file(raw) + translation_key()).encode()).hexdigest()
-    cached = cache / f"{chapter.slug}.zh.ipynb" if cache is not None else None
-    stamp = cached.with_suffix(".json") if cached is not None else None
-    if cached is not None and cached.exists() and stamp.exists():
-        done = json.loads(stamp.read_text(encoding="utf-8"))
-        if done.get("key") == key:
-            target.parent.mkdir(parents=True, exist_ok=True)
+    """The English edition at ``output`` and the Chinese one in ``translated_dir`` (when given); returns what
+    the Chinese one lacks. Each is reused from the cache while the execution, the catalogs and the code are
+    those it was made from."""
+    targets = {"en": output, **({"zh": translated_dir / output.name} if translated_dir is not None else {})}
+    missing: dict[str, str] = {}
+    key = edition_key(raw) if cache is not None else ""
+    for lang, target in targets.items():
+        cached, stamp = edition_cache(chapter.slug, lang, cache) if cache is not None else (None, None)
+        done = json.loads(stamp.read_text(encoding="utf-8")) if stamp is not None and stamp.exists() else {}
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if done.get("key") == key and cached.exists():
             shutil.copyfile(cached, target)
-            return done.get("missing", {})
-    missing = write_edition(raw, target, "zh", chapter.slug, chapter.notebook)
-    if cached is not None:
-        shutil.copyfile(target, cached)
-        stamp.write_text(json.dumps({"key": key, "missing": missing}, ensure_ascii=False, indent=1),
-                         encoding="utf-8")
+            missing.update(done.get("missing", {}))
+            continue
+        lacking = write_edition(raw, target, lang, chapter.slug, chapter.notebook)
+        missing.update(lacking)
+        if cached is not None:
+            shutil.copyfile(target, cached)
+            stamp.write_text(json.dumps({"key": key, "missing": lacking}, ensure_ascii=False, indent=1),
+                             encoding="utf-8")
     return missing
+
+
+def edition_key(raw: Path) -> str:
+    """What an edition of an executed chapter is made from: the execution, the catalogs and the code."""
+    return hashlib.sha256((sha256_file(raw) + translation_key()).encode()).hexdigest()
+
+
+def edition_cache(slug: str, lang: str, cache: Path) -> tuple[Path, Path]:
+    return cache / f"{slug}.{lang}.ipynb", cache / f"{slug}.{lang}.json"
+
+
+def all_cached(slug: str, langs: list[str], cache: Path = CACHE) -> bool:
+    """Whether a chapter's execution and the editions asked for are all still good: then the build copies them
+    without starting a worker."""
+    chapter = chapter_list.get(slug)
+    fresh, _why = cache_decision(slug, chapter.notebook, validate(slug, chapter.params, {}), cache)
+    if not fresh:
+        return False
+    key = edition_key(cache_paths(slug, cache)[1])
+    for lang in langs:
+        cached, stamp = edition_cache(slug, lang, cache)
+        if not (cached.exists() and stamp.exists()
+                and json.loads(stamp.read_text(encoding="utf-8")).get("key") == key):
+            return False
+    return True
 
 
 def say(quiet: bool, message: str) -> None:

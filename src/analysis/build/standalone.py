@@ -15,7 +15,8 @@ import nbformat
 from markdown_it import MarkdownIt
 
 from analysis.paths import VEGA_BUNDLE
-from analysis.presentation.display import VEGALITE_MIME, book_spec, figure_html, write_bundle
+from analysis.presentation.bundle import write_bundle
+from analysis.presentation.display import VEGALITE_MIME, book_spec, figure_html
 
 CSS = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;max-width:60rem;margin:2rem auto;
 padding:0 1rem;line-height:1.55}table{border-collapse:collapse;font-size:.85rem}td,th{border-bottom:1px solid #ddd;

@@ -14,7 +14,6 @@ import json
 import math
 import os
 import re
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -437,23 +436,3 @@ def figure_options(meta: dict[str, str]) -> dict[str, str]:
 def show(name: str, chart: alt.TopLevelMixin) -> Figure:
     """Display a chart of the book as the figure ``name`` (``Figure``)."""
     return Figure(chart, name)
-
-
-def bundle_js() -> str:
-    """The site-wide script: vega, vega-lite and vega-embed, wrapped so their globals do not leak."""
-    return "(function () {\n" + vlc.javascript_bundle() + "\n})();\n"
-
-
-def write_bundle(target: Path) -> Path:
-    """The offline chart bundle at ``target``, generated only when missing or made by another vl-convert:
-    generating it takes seconds, and every build and every `run` needs it."""
-    import contextlib
-    from importlib.metadata import version
-
-    stamp = f"/* vega, vega-lite, vega-embed from vl-convert-python {version('vl-convert-python')} */\n"
-    with contextlib.suppress(OSError), target.open(encoding="utf-8") as fh:
-        if fh.readline() == stamp:
-            return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(stamp + bundle_js(), encoding="utf-8")
-    return target
