@@ -163,8 +163,9 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["body"] = switch_link(os.environ[LANGUAGE_ENV], pagename,
                                       os.environ[EDITIONS_ENV].split(",")) + context["body"]
     if "body" in context and os.environ.get(LANGUAGE_ENV) == "zh":
-        # Figures and tables numbered as Chinese books number them: 图2-1, not 图 2.1.
+        # Chapters and figures numbered as Chinese books number them: 第2章, 图2-1 (not "2." and 图 2.1).
         context["body"] = FIGURE_NUMBER.sub(lambda m: f"{m[1]}{m[2]}-{m[3]}", context["body"])
+        context["body"] = CHAPTER_NUMBER.sub(r'\1第\2章 </span>', context["body"], count=1)
     if "body" in context:
         # docutils marks a bibliography role="list" around entries that are not list items (axe-core's
         # aria-required-children, critical): the entries keep their own doc-biblioentry role.
@@ -173,6 +174,7 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
 
 
 FIGURE_NUMBER = re.compile(r"(图|表)\s?(\d+)\.(\d+)")
+CHAPTER_NUMBER = re.compile(r'(<h1[^>]*>\s*<span class="section-number">)(\d+)\. </span>')
 
 WC_TABLE = '<table class="wc-table">'
 TAG = re.compile(r"(<[^>]*>)")

@@ -205,7 +205,7 @@ def switch_link(lang: str, pagename: str, editions: list[str]) -> str:
     depth = pagename.count("/") + 1  # out of the page's folders and out of its edition's folder
     href = "../" * depth + f"{other}/{pagename}.html"
     code = language.LOCALE[other].replace("_", "-")
-    label = "This page in English" if other == "en" else "本页中文版"  # in the language it leads to
+    label = language.THIS_PAGE_IN[other]
     script = f"try{{localStorage.setItem('{LANGUAGE_CHOICE}','{other}')}}catch(e){{}}"
     return (f'<p class="wc-language"><a class="wc-language-switch" href="{html.escape(href)}" hreflang="{code}" '
             f'lang="{code}" onclick="{script}">{html.escape(label)}</a></p>\n')

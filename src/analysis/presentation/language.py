@@ -32,6 +32,8 @@ LANGUAGES = ("en", "zh")
 # Sphinx's and gettext's name of each edition's language.
 LOCALE = {"en": "en", "zh": "zh_CN"}
 NAMES = {"en": "English", "zh": "中文"}
+# The link to a page in an edition, written in that edition's language (a reader of it can read it).
+THIS_PAGE_IN = {"en": "This page in English", "zh": "本页中文版"}
 
 # What a message keeps as a slot: a web address (never translated, and full of digits) or a number as a text
 # prints it: 2023, 1,625.35, 0.3 (a sign stays in the text: 下降 is words).
